@@ -1,0 +1,22 @@
+// The elementary functions the library calls, in one place. Today they forward to <cmath>
+// (newlib, glibc); results of erf/exp/tanh may then differ in the last bit between C libraries,
+// which is why the cross-target digests use activations that need none of them.
+#pragma once
+#include <cmath>
+
+#include "twolayer/core/config.hpp"
+
+namespace twolayer::math {
+
+template <class T> inline T sqrt(T x) { return std::sqrt(x); }
+template <class T> inline T exp(T x) { return std::exp(x); }
+template <class T> inline T erf(T x) { return std::erf(x); }
+template <class T> inline T tanh(T x) { return std::tanh(x); }
+template <class T> inline T log1p(T x) { return std::log1p(x); }
+template <class T> inline T abs(T x) { return x < T(0) ? -x : x; }
+
+// True for finite values; written without <cmath>'s isfinite so it also works for wrapped
+// formats, and it survives -ffast-math-free builds exactly (x - x is 0 only when x is finite).
+template <class T> inline bool isfinite(T x) { return (x - x) == T(0); }
+
+}  // namespace twolayer::math

@@ -1,0 +1,42 @@
+// Fixed-size, aligned storage that lives inside the object that declares it (no heap).
+#pragma once
+#include "twolayer/core/view.hpp"
+
+namespace twolayer {
+
+template <class T, index_t N>
+struct alignas(storage_alignment) vec {
+    static_assert(N > 0, "vec<T, N>: N must be at least 1");
+    T data[N];
+
+    static constexpr index_t size() { return N; }
+    constexpr T& operator[](index_t i) { return data[i]; }
+    constexpr const T& operator[](index_t i) const { return data[i]; }
+    constexpr vec_view<T, N> view() { return {data, N}; }
+    constexpr vec_view<const T, N> view() const { return {data, N}; }
+};
+
+template <class T, index_t R, index_t C>
+struct alignas(storage_alignment) mat {
+    static_assert(R > 0 && C > 0, "mat<T, R, C>: both dimensions must be at least 1");
+    T data[R * C];
+
+    static constexpr index_t rows() { return R; }
+    static constexpr index_t cols() { return C; }
+    constexpr T& operator()(index_t i, index_t j) { return data[i * C + j]; }
+    constexpr const T& operator()(index_t i, index_t j) const { return data[i * C + j]; }
+    constexpr mat_view<T, R, C> view() { return {data, R, C}; }
+    constexpr mat_view<const T, R, C> view() const { return {data, R, C}; }
+};
+
+template <class T, index_t E>
+constexpr void fill(vec_view<T, E> v, T value) {
+    for (index_t i = 0; i < v.size(); ++i) v[i] = value;
+}
+
+template <class T, index_t E1, index_t E2>
+constexpr void copy(vec_view<const T, E1> from, vec_view<T, E2> to) {
+    for (index_t i = 0; i < to.size(); ++i) to[i] = from[i];
+}
+
+}  // namespace twolayer

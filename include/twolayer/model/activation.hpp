@@ -1,0 +1,97 @@
+// Activation functions g with first and second derivatives. Each is a type (compile-time choice
+// on the device); activation_id names them at run time for host tools.
+#pragma once
+#include "twolayer/core/math.hpp"
+
+namespace twolayer {
+
+enum class activation_id { erf, relu, quadratic, tanh, sigmoid, linear, abs };
+
+namespace act {
+
+// g(x) = erf(x / sqrt 2): the teacher-student literature's sigmoidal unit (closed forms exist).
+struct erf {
+    static constexpr activation_id id = activation_id::erf;
+    static constexpr const char* name = "erf";
+    template <class T> static T value(T x) { return math::erf(x * T(0.70710678118654752440)); }
+    // sqrt(2/pi) exp(-x^2/2)
+    template <class T> static T d1(T x) { return T(0.79788456080286535588) * math::exp(-x * x / T(2)); }
+    template <class T> static T d2(T x) { return -x * d1(x); }
+};
+
+struct relu {
+    static constexpr activation_id id = activation_id::relu;
+    static constexpr const char* name = "relu";
+    template <class T> static T value(T x) { return x > T(0) ? x : T(0); }
+    template <class T> static T d1(T x) { return x > T(0) ? T(1) : T(0); }
+    template <class T> static T d2(T) { return T(0); }
+};
+
+struct quadratic {
+    static constexpr activation_id id = activation_id::quadratic;
+    static constexpr const char* name = "quadratic";
+    template <class T> static T value(T x) { return x * x; }
+    template <class T> static T d1(T x) { return T(2) * x; }
+    template <class T> static T d2(T) { return T(2); }
+};
+
+struct tanh {
+    static constexpr activation_id id = activation_id::tanh;
+    static constexpr const char* name = "tanh";
+    template <class T> static T value(T x) { return math::tanh(x); }
+    template <class T> static T d1(T x) { T t = math::tanh(x); return T(1) - t * t; }
+    template <class T> static T d2(T x) { T t = math::tanh(x); return T(-2) * t * (T(1) - t * t); }
+};
+
+struct sigmoid {
+    static constexpr activation_id id = activation_id::sigmoid;
+    static constexpr const char* name = "sigmoid";
+    template <class T> static T value(T x) {
+        // Evaluated on the side where exp cannot overflow.
+        if (x >= T(0)) return T(1) / (T(1) + math::exp(-x));
+        T e = math::exp(x);
+        return e / (T(1) + e);
+    }
+    template <class T> static T d1(T x) { T s = value(x); return s * (T(1) - s); }
+    template <class T> static T d2(T x) { T s = value(x); return s * (T(1) - s) * (T(1) - T(2) * s); }
+};
+
+struct linear {
+    static constexpr activation_id id = activation_id::linear;
+    static constexpr const char* name = "linear";
+    template <class T> static T value(T x) { return x; }
+    template <class T> static T d1(T) { return T(1); }
+    template <class T> static T d2(T) { return T(0); }
+};
+
+struct abs {
+    static constexpr activation_id id = activation_id::abs;
+    static constexpr const char* name = "abs";
+    template <class T> static T value(T x) { return x < T(0) ? -x : x; }
+    template <class T> static T d1(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)); }
+    template <class T> static T d2(T) { return T(0); }
+};
+
+}  // namespace act
+
+// Calls f(Act{}) with the activation type named by id: the bridge from a run-time choice
+// (a command-line flag) to the compile-time activation types.
+template <class F>
+decltype(auto) with_activation(activation_id id, F&& f) {
+    switch (id) {
+        case activation_id::erf: return f(act::erf{});
+        case activation_id::relu: return f(act::relu{});
+        case activation_id::quadratic: return f(act::quadratic{});
+        case activation_id::tanh: return f(act::tanh{});
+        case activation_id::sigmoid: return f(act::sigmoid{});
+        case activation_id::linear: return f(act::linear{});
+        case activation_id::abs: break;
+    }
+    return f(act::abs{});
+}
+
+inline const char* activation_name(activation_id id) {
+    return with_activation(id, [](auto a) { return decltype(a)::name; });
+}
+
+}  // namespace twolayer

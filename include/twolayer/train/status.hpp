@@ -1,0 +1,42 @@
+// What a training step reports. A step that is not ok changed nothing: every weight keeps its
+// bits.
+#pragma once
+#include "twolayer/core/config.hpp"
+
+namespace twolayer {
+
+enum class step_status : std::uint8_t {
+    ok = 0,
+    nonfinite_input,        // a sample has a NaN or Inf component
+    nonfinite_label,        // a label is NaN or Inf
+    nonfinite_output,       // the network's output or the loss derivative is not finite
+    nonfinite_update,       // the update would make a weight NaN or Inf (divergence)
+    weight_limit_exceeded,  // the update would push a weight past config.weight_limit
+    bad_config,             // a learning rate or decay is negative or not finite
+    empty_batch,            // a batch with no samples
+};
+
+inline const char* to_string(step_status s) {
+    switch (s) {
+        case step_status::ok: return "ok";
+        case step_status::nonfinite_input: return "non-finite input sample";
+        case step_status::nonfinite_label: return "non-finite label";
+        case step_status::nonfinite_output: return "non-finite network output or loss gradient";
+        case step_status::nonfinite_update: return "update would make a weight non-finite";
+        case step_status::weight_limit_exceeded: return "update would exceed the weight limit";
+        case step_status::bad_config: return "learning rate or weight decay negative or not finite";
+        case step_status::empty_batch: return "empty batch";
+    }
+    return "unknown";
+}
+
+template <class T>
+struct step_result {
+    step_status status = step_status::ok;
+    T loss = T(0);     // loss before the update (mean over the batch for GD)
+    index_t sample = 0;  // for nonfinite_input/label in a batch: the offending sample's index
+    bool ok() const { return status == step_status::ok; }
+    explicit operator bool() const { return ok(); }
+};
+
+}  // namespace twolayer

@@ -1,0 +1,174 @@
+// The guarded step: bad samples, bad labels, divergent updates and bad settings are rejected
+// with an error code, and every weight keeps its bits.
+#include <cfloat>
+
+#include "test_util.hpp"
+
+using namespace twolayer;
+
+namespace {
+
+constexpr index_t N = 16, P = 4;
+
+template <class T>
+struct fixture {
+    network<T, N, P, act::tanh> net;
+    T x[N];
+    vec_view<const T, N> xv{x, N};
+    fixture() {
+        gaussian_rng g(21);
+        init_network(net.ref(), g);
+        net.use_hidden_bias(true);
+        net.use_output_bias(true);
+        for (auto& xi : x) xi = g.gaussian<T>();
+    }
+};
+
+template <class T>
+T quiet_nan() { T z = T(0); return z / z; }
+template <class T>
+T inf() { return T(1) / T(0) * T(1); }
+
+template <class T>
+void online_rejects_bad_input() {
+    fixture<T> f;
+    online_sgd<T> sgd;
+    tl_test::weight_snapshot<decltype(f.net)> before(f.net);
+
+    f.x[3] = quiet_nan<T>();
+    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    f.x[3] = inf<T>();
+    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    f.x[3] = -inf<T>();
+    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    f.x[3] = T(0.5);
+    TL_CHECK(sgd.step(f.net, f.xv, quiet_nan<T>()).status == step_status::nonfinite_label);
+    TL_CHECK(sgd.step(f.net, f.xv, inf<T>()).status == step_status::nonfinite_label);
+    TL_CHECK(before.same_as(f.net));
+    TL_CHECK(sgd.rejected() == 5 && sgd.steps() == 0);
+    TL_CHECK(sgd.last_status() == step_status::nonfinite_label);
+
+    // Then training goes on normally.
+    TL_CHECK(sgd.step(f.net, f.xv, T(1)).ok());
+    TL_CHECK(!before.same_as(f.net));
+}
+
+template <class T>
+void online_rejects_exploding_rate() {
+    fixture<T> f;
+    tl_test::weight_snapshot<decltype(f.net)> before(f.net);
+    train_config<T> c;
+    c.lr_w = T(format_traits<T>::max / 8);  // finite, absurd: the update overflows
+    c.lr_v = T(1);
+    online_sgd<T> sgd(c);
+    const step_result<T> r = sgd.step(f.net, f.xv, T(30));
+    TL_CHECK(r.status == step_status::nonfinite_update);
+    TL_CHECK(before.same_as(f.net));
+
+    // A large but finite rate on the second layer alone: v overflows, W must not have moved.
+    c.lr_w = T(1);
+    c.lr_v = T(format_traits<T>::max / 2);
+    online_sgd<T> sgd2(c);
+    TL_CHECK(sgd2.step(f.net, f.xv, T(30)).status == step_status::nonfinite_update);
+    TL_CHECK(before.same_as(f.net));
+
+    // Divergence over many steps: the step that would overflow is refused, weights stay finite.
+    c.lr_v = T(1);
+    c.lr_w = T(50);
+    c.scaling = lr_scaling::plain;
+    online_sgd<T> sgd3(c);
+    gaussian_rng g(5);
+    int rejected_at = -1;
+    for (int i = 0; i < 10000 && rejected_at < 0; ++i) {
+        for (auto& xi : f.x) xi = T(g.gaussian<T>() * T(30));
+        tl_test::weight_snapshot<decltype(f.net)> s(f.net);
+        const step_result<T> rr = sgd3.step(f.net, f.xv, T(1000));
+        if (!rr) { rejected_at = i; TL_CHECK(s.same_as(f.net)); }
+    }
+    TL_INFO("    %s: divergent run refused at step %d\n", format_traits<T>::name, rejected_at);
+    TL_CHECK(rejected_at >= 0);
+    for (index_t i = 0; i < N * P; ++i) TL_CHECK(math::isfinite(f.net.W().data()[i]));
+}
+
+template <class T>
+void online_weight_limit_and_config() {
+    fixture<T> f;
+    tl_test::weight_snapshot<decltype(f.net)> before(f.net);
+    train_config<T> c;
+    c.weight_limit = T(1e-3);  // initial weights are already larger: any W update exceeds it
+    online_sgd<T> sgd(c);
+    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::weight_limit_exceeded);
+    TL_CHECK(before.same_as(f.net));
+
+    c.weight_limit = T(0);
+    c.lr_w = T(-1);
+    online_sgd<T> neg(c);
+    TL_CHECK(neg.step(f.net, f.xv, T(1)).status == step_status::bad_config);
+    c.lr_w = quiet_nan<T>();
+    online_sgd<T> nan_rate(c);
+    TL_CHECK(nan_rate.step(f.net, f.xv, T(1)).status == step_status::bad_config);
+    TL_CHECK(before.same_as(f.net));
+}
+
+template <class T>
+void batch_rejects() {
+    constexpr index_t M = 10;
+    fixture<T> f;
+    gaussian_rng g(3);
+    dataset<T, M, N> data;
+    tl_test::fill_gaussian(data.X.view().flat(), g);
+    tl_test::fill_gaussian(data.y.view(), g);
+    gd_trainer<T, N, P> gd;
+    tl_test::weight_snapshot<decltype(f.net)> before(f.net);
+
+    data.X(7, 2) = quiet_nan<T>();
+    step_result<T> r = gd.full_batch(f.net, data.ref());
+    TL_CHECK(r.status == step_status::nonfinite_input && r.sample == 7);
+    data.X(7, 2) = T(0);
+    data.y[4] = inf<T>();
+    r = gd.full_batch(f.net, data.ref());
+    TL_CHECK(r.status == step_status::nonfinite_label && r.sample == 4);
+    data.y[4] = T(0);
+    TL_CHECK(gd.minibatch(f.net, data.ref(), 0, 0).status == step_status::empty_batch);
+    TL_CHECK(before.same_as(f.net));
+
+    for (index_t mu = 0; mu < M; ++mu) data.y[mu] = T(1000);  // large error, large gradient
+    gd.config().lr_w = T(format_traits<T>::max / 2);  // finite, absurd: the update overflows
+    TL_CHECK(gd.full_batch(f.net, data.ref()).status == step_status::nonfinite_update);
+    TL_CHECK(before.same_as(f.net));
+    gd.config().lr_w = T(0.1);
+    TL_CHECK(gd.full_batch(f.net, data.ref()).ok());
+    TL_CHECK(!before.same_as(f.net));
+    TL_CHECK(gd.steps() == 1 && gd.rejected() == 4);
+}
+
+}  // namespace
+
+TL_TEST(online_rejects_bad_input_double) { online_rejects_bad_input<double>(); }
+TL_TEST(online_rejects_bad_input_float) { online_rejects_bad_input<float>(); }
+TL_TEST(online_rejects_exploding_rate_double) { online_rejects_exploding_rate<double>(); }
+TL_TEST(online_rejects_exploding_rate_float) { online_rejects_exploding_rate<float>(); }
+TL_TEST(online_weight_limit_and_config_double) { online_weight_limit_and_config<double>(); }
+TL_TEST(online_weight_limit_and_config_float) { online_weight_limit_and_config<float>(); }
+TL_TEST(batch_rejects_double) { batch_rejects<double>(); }
+TL_TEST(batch_rejects_float) { batch_rejects<float>(); }
+
+// The cheap bound and the exact check must accept the same steps: with one weight near the top
+// of the range the bound is too loose, the exact check runs, and a small step still goes through.
+TL_TEST(exact_check_accepts_what_the_bound_cannot_prove) {
+    fixture<float> f;
+    f.net.W_mut()(1, 1) = 1e37f;
+    train_config<float> c;
+    c.lr_w = 1e-3f;
+    online_sgd<float> sgd(c);
+    network<float, N, P, act::tanh> copy = f.net;
+    const step_result<float> r = sgd.step(f.net, f.xv, 0.0f);
+    TL_REQUIRE(r.ok());
+    // The same update computed here by hand, element by element.
+    copy.forward(f.xv);
+    backward_signal(copy.ref());
+    const float alpha = -c.lr_w * (copy.output() - 0.0f) * inv_sqrt<float>(N);
+    for (index_t k = 0; k < P; ++k)
+        for (index_t j = 0; j < N; ++j)
+            TL_CHECK(f.net.W()(k, j) == copy.W()(k, j) + (alpha * copy.ref().delta[k]) * f.x[j]);
+}

@@ -1,0 +1,86 @@
+// Replaces operator new/delete and malloc/free with counting versions, then builds, evaluates
+// and trains networks: not one allocation may happen. (Hosted targets with glibc; bare-metal
+// images are held to the same by a link-time guard.)
+#include <cstdlib>
+#include <new>
+
+#include "test_util.hpp"
+
+namespace {
+volatile long g_allocations = 0;
+}
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define TL_COUNT_MALLOC 1
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void __libc_free(void*);
+void* malloc(std::size_t n) { ++g_allocations; return __libc_malloc(n); }
+void* calloc(std::size_t n, std::size_t s) { ++g_allocations; return __libc_calloc(n, s); }
+void* realloc(void* p, std::size_t n) { ++g_allocations; return __libc_realloc(p, n); }
+void free(void* p) { __libc_free(p); }
+}
+#else
+#define TL_COUNT_MALLOC 0
+#endif
+
+// operator new counts itself only where malloc is not counted already.
+void* operator new(std::size_t n) {
+    if (!TL_COUNT_MALLOC) ++g_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    std::abort();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace twolayer;
+
+TL_TEST(counters_see_allocations) {
+    // The counters must work, or a zero below would prove nothing.
+    // volatile pointers keep the compiler from eliding the pairs.
+    const long before = g_allocations;
+    int* volatile p = new int(3);
+    delete p;
+    TL_CHECK(g_allocations == before + 1);
+#if TL_COUNT_MALLOC
+    void* volatile q = std::malloc(16);
+    std::free(q);
+    TL_CHECK(g_allocations == before + 2);
+#endif
+}
+
+TL_TEST(build_evaluate_train_without_allocating) {
+    static network<float, 32, 8, act::erf> student;   // static storage
+    static gd_trainer<float, 32, 8> gd;
+    static dataset<float, 16, 32> data;
+    if (!TL_COUNT_MALLOC) TL_INFO("    (malloc not interposable here: counting operator new only)\n");
+    const long before = g_allocations;
+    {
+        network<double, 20, 4, act::relu> local;       // automatic storage
+        network<double, 20, 2, act::relu> teacher;
+        gaussian_rng g(1);
+        init_network(local.ref(), g);
+        init_network(teacher.ref(), g);
+        init_network(student.ref(), g, second_layer_init::inv_p);
+        online_sgd<double> sgd;
+        double x[20];
+        for (int i = 0; i < 200; ++i) {
+            for (auto& xi : x) xi = g.next();
+            const vec_view<const double, 20> xv(x, 20);
+            sgd.step(local, xv, teacher.forward(xv));
+        }
+        for (index_t i = 0; i < data.X.view().size(); ++i) data.X.data[i] = g.gaussian<float>();
+        for (index_t mu = 0; mu < 16; ++mu) data.y[mu] = student.forward(data.ref().sample(mu)) * 0.5f;
+        for (int e = 0; e < 20; ++e) gd.full_batch(student, data.ref());
+        gd.minibatch(student, data.ref(), 3, 4);
+        mean_loss(student.ref(), data.ref());
+    }
+    const long during = g_allocations - before;
+    TL_INFO("    allocations while building, evaluating and training: %ld\n", during);
+    TL_CHECK(during == 0);
+}
