@@ -1,0 +1,11 @@
+# Fails unless README.md contains quickstart.cpp verbatim (the README's example is real code).
+file(READ "${README}" readme)
+file(READ "${EXAMPLE}" example)
+string(FIND "${readme}" "${example}" where)
+if(where EQUAL -1)
+  message("[FAIL] README.md does not contain tools/examples/quickstart.cpp verbatim")
+  message("0 passed, 1 failed")
+  message(FATAL_ERROR "README example out of date")
+endif()
+message("[ ok ] README.md shows tools/examples/quickstart.cpp")
+message("1 passed, 0 failed")
