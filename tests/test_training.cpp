@@ -73,14 +73,14 @@ void full_batch_to_zero() {
 TL_TEST(online_sgd_learns_teacher_double) {
     double before, after;
     online_teacher_student<double>(before, after);
-    TL_INFO("    online SGD (double): eps_g %.4f -> %.2e\n", before, after);
+    TL_INFO("    online SGD (double): eps_g %.4f -> %.4e\n", before, after);
     TL_CHECK(after < before / 20);
 }
 
 TL_TEST(online_sgd_learns_teacher_float) {
     double before, after;
     online_teacher_student<float>(before, after);
-    TL_INFO("    online SGD (float): eps_g %.4f -> %.2e\n", before, after);
+    TL_INFO("    online SGD (float): eps_g %.4f -> %.4e\n", before, after);
     TL_CHECK(after < before / 20);
 }
 
