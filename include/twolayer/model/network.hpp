@@ -65,7 +65,7 @@ template <class T, index_t N, index_t P, class Act, index_t EX, class Arch = arc
 T forward(const network_ref<T, N, P, Act>& net, vec_view<const T, EX> x, Arch arch = {}) {
     static_assert(EX == dynamic_extent || N == dynamic_extent || EX == N,
                   "forward: the sample has a different number of inputs than the network");
-    kernels::gemv(mat_view<const T, P, N>(net.W), x, net.lambda, inv_sqrt<T>(net.inputs()), arch);
+    gemv(mat_view<const T, P, N>(net.W), x, net.lambda, inv_sqrt<T>(net.inputs()), arch);
     const bool hb = net.head->hidden_bias;
     accum_t<T> y(net.head->output_bias_on ? net.head->output_bias : T(0));
     for (index_t k = 0; k < net.hidden(); ++k) {

@@ -42,7 +42,7 @@ template <class T, index_t N, index_t P, class Act, index_t EX, index_t GN, inde
 void accumulate_gradients(const network_ref<T, N, P, Act>& net, vec_view<const T, EX> x, T dl,
                           const gradients_ref<T, GN, GP>& grads, Arch arch = {}) {
     backward_signal(net);
-    kernels::rank1_update(grads.dW, vec_view<const T, P>(net.delta), x, T(dl * inv_sqrt<T>(net.inputs())),
+    rank1_update(grads.dW, vec_view<const T, P>(net.delta), x, T(dl * inv_sqrt<T>(net.inputs())),
                           T(1), arch);
     for (index_t k = 0; k < net.hidden(); ++k) {
         grads.dv[k] = grads.dv[k] + dl * net.g[k];

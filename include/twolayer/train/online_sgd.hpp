@@ -86,7 +86,7 @@ private:
 
         // Every check passed: write. delta and g are read before v changes.
         if (do_w) {
-            kernels::rank1_update(net.W, vec_view<const T, P>(net.delta), x, alpha_w, decay_w, arch);
+            rank1_update(net.W, vec_view<const T, P>(net.delta), x, alpha_w, decay_w, arch);
             net.head->w_absmax_bound = w_bound;
         }
         for (index_t k = 0; k < net.hidden(); ++k) {
