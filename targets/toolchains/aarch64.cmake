@@ -1,0 +1,17 @@
+# Raspberry Pi 4 class: Cortex-A72, 64-bit Linux. Tests run under qemu-aarch64 pinned to the same
+# CPU, so an instruction the board lacks (fp16 arithmetic) traps instead of passing.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+if(NOT TWOLAYER_CPU)
+  set(TWOLAYER_CPU cortex-a72)
+endif()
+set(CMAKE_C_FLAGS_INIT "-mcpu=${TWOLAYER_CPU}")
+set(CMAKE_CXX_FLAGS_INIT "-mcpu=${TWOLAYER_CPU}")
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu -cpu ${TWOLAYER_CPU})
