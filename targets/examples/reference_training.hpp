@@ -1,0 +1,110 @@
+// The reference firmware's work, written once for the board (float) and the host (double):
+// a tanh student (N = 64, P = 16, biases in both layers) learns a tanh teacher (P* = 2) by online
+// SGD on a Gaussian stream; every report_every steps it measures the generalization error on a
+// fixed set of fresh inputs. Output goes through Out::line(const char*), so the board needs no
+// printf (newlib's would link malloc).
+#pragma once
+#include "twolayer/twolayer.hpp"
+
+namespace reference {
+
+constexpr twolayer::index_t N = 64, P = 16, P_TEACHER = 2;
+constexpr unsigned long STEPS = 200 * N, REPORT_EVERY = 20 * N, TEST_SAMPLES = 256;
+
+template <class T>
+struct model {
+    twolayer::network<T, N, P, twolayer::act::tanh> student;
+    twolayer::network<T, N, P_TEACHER, twolayer::act::tanh> teacher;
+    twolayer::online_sgd<T> sgd;
+    T x[N];
+};
+
+// Appends a non-negative value as d.dddddde-XX (the error is never negative); no libc.
+inline char* put_sci(char* p, double v) {
+    int e = 0;
+    if (v > 0) {
+        while (v >= 10) { v /= 10; ++e; }
+        while (v < 1) { v *= 10; --e; }
+    }
+    unsigned long m = static_cast<unsigned long>(v * 1e6 + 0.5);
+    if (m >= 10000000ul) { m /= 10; ++e; }
+    char digits[7];
+    for (int i = 6; i >= 0; --i) { digits[i] = char('0' + m % 10); m /= 10; }
+    *p++ = digits[0];
+    *p++ = '.';
+    for (int i = 1; i < 7; ++i) *p++ = digits[i];
+    *p++ = 'e';
+    *p++ = e < 0 ? '-' : '+';
+    const int a = e < 0 ? -e : e;
+    *p++ = char('0' + a / 10);
+    *p++ = char('0' + a % 10);
+    return p;
+}
+
+inline char* put_uint(char* p, unsigned long v) {
+    char tmp[20];
+    int n = 0;
+    do { tmp[n++] = char('0' + v % 10); v /= 10; } while (v);
+    while (n) *p++ = tmp[--n];
+    return p;
+}
+
+// The training step the footprint report measures (kept out of line for -fstack-usage).
+template <class T>
+__attribute__((noinline)) twolayer::step_result<T> train_step(model<T>& m, T y) {
+    return m.sgd.step(m.student, twolayer::vec_view<const T, N>(m.x, N), y);
+}
+
+template <class T>
+__attribute__((noinline)) T inference(model<T>& m) {
+    return m.student.forward(twolayer::vec_view<const T, N>(m.x, N));
+}
+
+template <class T, class Out>
+double test_error(model<T>& m) {
+    twolayer::gaussian_rng test_stream(7, 1);  // the same test inputs at every report
+    double acc = 0;
+    for (unsigned long i = 0; i < TEST_SAMPLES; ++i) {
+        for (T& xi : m.x) xi = test_stream.gaussian<T>();
+        const double d = double(inference(m)) - double(m.teacher.forward(twolayer::vec_view<const T, N>(m.x, N)));
+        acc += 0.5 * d * d;
+    }
+    return acc / double(TEST_SAMPLES);
+}
+
+// Runs the whole experiment; returns 0 on success.
+template <class T, class Out>
+int run(model<T>& m) {
+    using namespace twolayer;
+    gaussian_rng init(2024, 0), stream(2024, 2);
+    init_network(m.teacher.ref(), init);
+    init_network(m.student.ref(), init, second_layer_init::inv_sqrt_p);
+    m.student.use_hidden_bias(true);
+    m.student.use_output_bias(true);
+    train_config<T> c;
+    c.lr_w = T(0.5);
+    c.lr_v = T(0.5);
+    c.lr_b = T(0.5);
+    m.sgd = online_sgd<T>(c);
+    Out::line("step eps_g");
+    for (unsigned long step = 0; step <= STEPS; ++step) {
+        if (step % REPORT_EVERY == 0) {
+            char buf[64];
+            char* p = put_uint(buf, step);
+            *p++ = ' ';
+            p = put_sci(p, test_error<T, Out>(m));
+            *p = 0;
+            Out::line(buf);
+        }
+        if (step == STEPS) break;
+        for (T& xi : m.x) xi = stream.gaussian<T>();
+        const T y = m.teacher.forward(vec_view<const T, N>(m.x, N));
+        if (!train_step(m, y)) {
+            Out::line("training step refused");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+}  // namespace reference
