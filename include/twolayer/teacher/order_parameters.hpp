@@ -1,0 +1,40 @@
+// Order parameters of a student against a teacher, in double:
+//   Q = W W^T / N (P x P),  R = W W*^T / N (P x P*),  T = W* W*^T / N (P* x P*).
+// Every population quantity of the teacher-student problem with Gaussian inputs is a function of
+// (Q, R, T, v, v*) (shared/science.md).
+#pragma once
+#include "twolayer/model/network.hpp"
+
+namespace twolayer {
+
+template <index_t P, index_t PT>
+struct order_parameters {
+    mat<double, P, P> Q;
+    mat<double, P, PT> R;
+    mat<double, PT, PT> T;
+};
+
+namespace detail {
+template <class A, index_t RA, index_t CA, class B, index_t RB, index_t CB, class O, index_t RO, index_t CO>
+void overlaps(mat_view<const A, RA, CA> a, mat_view<const B, RB, CB> b, mat_view<O, RO, CO> out) {
+    const double n = double(a.cols());
+    for (index_t i = 0; i < a.rows(); ++i)
+        for (index_t k = 0; k < b.rows(); ++k) {
+            double s = 0;
+            for (index_t j = 0; j < a.cols(); ++j) s += double(a(i, j)) * double(b(k, j));
+            out(i, k) = s / n;
+        }
+}
+}  // namespace detail
+
+template <class T, index_t N, index_t P, index_t PT, class Act, class ActT>
+void compute_order_parameters(const network_ref<T, N, P, Act>& student, const network_ref<T, N, PT, ActT>& teacher,
+                              order_parameters<P, PT>& out) {
+    const mat_view<const T, P, N> W = student.W;
+    const mat_view<const T, PT, N> Wt = teacher.W;
+    detail::overlaps(W, W, out.Q.view());
+    detail::overlaps(W, Wt, out.R.view());
+    detail::overlaps(Wt, Wt, out.T.view());
+}
+
+}  // namespace twolayer
