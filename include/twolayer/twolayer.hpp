@@ -1,10 +1,13 @@
 // Umbrella header: the whole device library.
 #pragma once
 #include "twolayer/core/storage.hpp"
+#include "twolayer/format/rounding.hpp"
+#include "twolayer/format/traits.hpp"
 #include "twolayer/model/activation.hpp"
 #include "twolayer/model/init.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"
 #include "twolayer/teacher/rng.hpp"
 #include "twolayer/train/batch_gd.hpp"
+#include "twolayer/train/master.hpp"
 #include "twolayer/train/online_sgd.hpp"

@@ -6,6 +6,22 @@
 
 namespace twolayer {
 
+namespace detail {
+// "q<integer bits>_<fraction bits>", built at compile time for the traits' name.
+struct q_name_buf {
+    char s[8] = {};
+    constexpr q_name_buf(int ibits, int fbits) {
+        int n = 0;
+        s[n++] = 'q';
+        if (ibits >= 10) s[n++] = char('0' + ibits / 10);
+        s[n++] = char('0' + ibits % 10);
+        s[n++] = '_';
+        if (fbits >= 10) s[n++] = char('0' + fbits / 10);
+        s[n++] = char('0' + fbits % 10);
+    }
+};
+}  // namespace detail
+
 // Event counters per fixed-point type (single-threaded firmware; read and reset them between runs).
 struct fixed_counters {
     std::uint32_t saturations = 0;  // results clamped to the range
@@ -25,6 +41,9 @@ public:
     static constexpr double resolution = 1.0 / double(Wide(1) << Frac);
     static constexpr double max = double(raw_max) * resolution;
     static constexpr double min = double(raw_min) * resolution;
+    static constexpr int int_bits = int(8 * sizeof(Raw)) - 1 - Frac;
+    static constexpr detail::q_name_buf name_buf{int_bits, Frac};
+    static constexpr const char* name = name_buf.s;
 
     Raw raw = 0;
 
@@ -83,5 +102,12 @@ private:
 
 using q15 = fixed<std::int16_t, std::int32_t, 15>;  // [-1, 1 - 2^-15], step 2^-15
 using q31 = fixed<std::int32_t, std::int64_t, 31>;  // [-1, 1 - 2^-31], step 2^-31
+
+// The 16- and 32-bit formats networks are stored in. Gaussian inputs and weights are O(1) with
+// tails past 4, which Q0.15 / Q0.31 cannot hold; these keep the same words with the binary point
+// moved (a fixed per-tensor scale of 2^3 and 2^4): [-8, 8) in steps of 2^-12, and [-16, 16) in
+// steps of 2^-27. The Q15 and Q31 networks of docs/FORMATS.md are these.
+using q3_12 = fixed<std::int16_t, std::int32_t, 12>;
+using q4_27 = fixed<std::int32_t, std::int64_t, 27>;
 
 }  // namespace twolayer

@@ -11,6 +11,8 @@ class basic_half {
     using fmt = detail::binary_format<ExpBits, ManBits>;
 
 public:
+    static constexpr int exp_bits = ExpBits;
+    static constexpr int man_bits = ManBits;
     std::uint16_t bits = 0;
 
     constexpr basic_half() = default;

@@ -1,37 +1,163 @@
-// The one place a number format is described: storage type, accumulator type, conversions from
-// and to double, resolution and range. Kernels, trainers and test tolerances read these traits;
-// adding a format means adding one specialization here (plus its scalar kernels).
+// The one place a number format is described. A format names
+//   storage   the type weights, biases and inputs are kept in (float, f16, bf16, a Q type, ...),
+//   compute   the arithmetic type of everything else: pre-activations, activations, the loss,
+//             learning rates, update amounts (float by default for the small formats),
+//   accum     the type dot products accumulate in (exact wide integers for fixed point),
+// with conversions between them, the resolution (spacing of values near 1) and the range.
+// Kernels, trainers and test tolerances read these traits; adding a format means adding one
+// specialization here plus its scalar kernels.
+//
+// A format is either a storage type (network<bf16, ...>: bf16 weights, float arithmetic) or
+// mixed<Storage, Compute> to choose the arithmetic (network<mixed<q4_27, double>, ...>).
 #pragma once
 #include <cfloat>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "twolayer/format/fixed.hpp"
+#include "twolayer/format/half.hpp"
 
 namespace twolayer {
 
-template <class T>
+template <class F>
 struct format_traits;  // undefined: a type without traits is not a number format
 
-template <>
-struct format_traits<float> {
-    using storage = float;
+namespace detail {
+
+// IEEE float and double: storage, arithmetic and accumulation in the type itself.
+template <class T>
+struct native_float_traits {
+    using storage = T;
+    using compute = T;
+    using accum = T;
+    static constexpr bool is_fixed = false;
+    static constexpr double dot_unit = 1.0;   // value of one unit of accum
+    static constexpr double step_abs = 0.0;   // absolute rounding step (fixed point only)
+    static constexpr T to_accum_product(T a, T b) { return a * b; }
+    template <class C> static constexpr C to(T s) { return C(s); }
+    template <class C> static constexpr T from(C c) { return T(c); }
+    static constexpr double to_double(T x) { return x; }
+    static constexpr T from_double(double x) { return T(x); }
+};
+
+// f16 and bf16: 16-bit storage, float arithmetic. Conversions are exact (to float) and correctly
+// rounded, ties to even (from float or double).
+template <class H>
+struct half_traits {
+    using storage = H;
+    using compute = float;
     using accum = float;
+    static constexpr bool is_fixed = false;
+    static constexpr double dot_unit = 1.0;
+    static constexpr double step_abs = 0.0;
+    static float to_float(H h) {
+        if constexpr (H::man_bits == 7) {  // bf16 is the upper half of a float
+            const std::uint32_t b = std::uint32_t(h.bits) << 16;
+            float f;
+            std::memcpy(&f, &b, sizeof f);
+            return f;
+        } else {
+            return float(h.to_double());  // exact: every f16 is a float
+        }
+    }
+    static float to_accum_product(H a, H b) { return to_float(a) * to_float(b); }
+    template <class C> static C to(H s) { return C(to_float(s)); }
+    template <class C> static H from(C c) { return H(double(c)); }  // float -> double is exact
+    static double to_double(H x) { return x.to_double(); }
+    static H from_double(double x) { return H(x); }
+};
+
+// Fixed point: raw integers with an implied binary point. Products are exact in a wide integer
+// and summed exactly in 64 bits (Q31 products are shifted right by 16 first so that 2^17 of them
+// still fit); integer accumulation is associative, so every kernel gives the same bits.
+template <class Q>
+struct fixed_traits {
+    using storage = Q;
+    using compute = float;
+    using accum = std::int64_t;
+    static constexpr bool is_fixed = true;
+    static constexpr int product_shift = sizeof(typename Q::raw_type) >= 4 ? 16 : 0;
+    static constexpr double dot_unit =
+        Q::resolution * Q::resolution * double(std::int64_t(1) << product_shift);
+    static constexpr double step_abs = Q::resolution;
+    static std::int64_t to_accum_product(Q a, Q b) {
+        return (std::int64_t(a.raw) * std::int64_t(b.raw)) >> product_shift;
+    }
+    template <class C> static C to(Q s) { return C(s.raw) * C(Q::resolution); }
+    template <class C> static Q from(C c) { return Q(double(c)); }  // nearest; saturates, counted
+    static double to_double(Q x) { return x.to_double(); }
+    static Q from_double(double x) { return Q(x); }
+};
+
+}  // namespace detail
+
+template <>
+struct format_traits<float> : detail::native_float_traits<float> {
     static constexpr const char* name = "float";
     static constexpr double resolution = FLT_EPSILON;  // spacing of values near 1
     static constexpr double max = FLT_MAX;
-    static constexpr float from_double(double x) { return static_cast<float>(x); }
-    static constexpr double to_double(float x) { return x; }
 };
 
 template <>
-struct format_traits<double> {
-    using storage = double;
-    using accum = double;
+struct format_traits<double> : detail::native_float_traits<double> {
     static constexpr const char* name = "double";
     static constexpr double resolution = DBL_EPSILON;
     static constexpr double max = DBL_MAX;
-    static constexpr double from_double(double x) { return x; }
-    static constexpr double to_double(double x) { return x; }
 };
 
-template <class T>
-using accum_t = typename format_traits<T>::accum;
+template <>
+struct format_traits<f16> : detail::half_traits<f16> {
+    static constexpr const char* name = "f16";
+    static constexpr double resolution = 1.0 / 1024;  // 2^-10
+    static constexpr double max = 65504.0;
+};
+
+template <>
+struct format_traits<bf16> : detail::half_traits<bf16> {
+    static constexpr const char* name = "bf16";
+    static constexpr double resolution = 1.0 / 128;  // 2^-7
+    static constexpr double max = 3.38953138925153547590e38;
+};
+
+template <class Raw, class Wide, int Frac>
+struct format_traits<fixed<Raw, Wide, Frac>> : detail::fixed_traits<fixed<Raw, Wide, Frac>> {
+    using Q = fixed<Raw, Wide, Frac>;
+    static constexpr const char* name = Q::name;
+    static constexpr double resolution = Q::resolution;  // one step, 2^-Frac
+    static constexpr double max = Q::max;
+};
+
+// Storage S with arithmetic in C (float or double): everything as for S except the compute type.
+template <class S, class C>
+struct mixed {};
+
+template <class S, class C>
+struct format_traits<mixed<S, C>> : format_traits<S> {
+    static_assert(sizeof(format_traits<C>) > 0 && !format_traits<C>::is_fixed,
+                  "mixed<S, C>: the compute type C must be float or double");
+    using compute = C;
+    static constexpr const char* compute_name = format_traits<C>::name;
+};
+
+// A format as a value, to pass it to kernels (which are found by argument-dependent lookup).
+template <class F>
+struct format_tag {};
+
+template <class F> using storage_t = typename format_traits<F>::storage;
+template <class F> using compute_t = typename format_traits<F>::compute;
+template <class F> using accum_t = typename format_traits<F>::accum;
+
+// True when storage and arithmetic are the same type (float, double): updates are then written
+// exactly as computed, with nothing to round.
+template <class F>
+inline constexpr bool is_native_v = std::is_same<storage_t<F>, compute_t<F>>::value;
+
+// Conversions by format: value(s) gives the compute value of a stored number, store(c) the
+// stored number nearest to c.
+template <class F>
+inline compute_t<F> value_of(storage_t<F> s) { return format_traits<F>::template to<compute_t<F>>(s); }
+template <class F>
+inline storage_t<F> store_as(compute_t<F> c) { return format_traits<F>::template from<compute_t<F>>(c); }
 
 }  // namespace twolayer

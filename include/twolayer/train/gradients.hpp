@@ -1,4 +1,5 @@
-// Gradient accumulators for batch training, and the backward pass that fills them.
+// Gradient accumulators for batch training, and the backward pass that fills them. Gradients
+// are sums in the arithmetic type (compute_t of the network's format).
 #pragma once
 #include "twolayer/model/network.hpp"
 
@@ -37,10 +38,11 @@ struct gradients {
 // After forward(net, x): adds dl * d yhat / d theta to the gradients, dl = d loss / d yhat.
 //   dW_k += dl v_k g'(lambda_k) x / sqrt(N),  dv_k += dl g(lambda_k),  db_k += dl v_k g'(lambda_k),
 //   dc += dl.
-template <class T, index_t N, index_t P, class Act, index_t EX, index_t GN, index_t GP,
+template <class F, index_t N, index_t P, class Act, index_t EX, index_t GN, index_t GP,
           class Arch = arch::default_arch>
-void accumulate_gradients(const network_ref<T, N, P, Act>& net, vec_view<const T, EX> x, T dl,
-                          const gradients_ref<T, GN, GP>& grads, Arch arch = {}) {
+void accumulate_gradients(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x,
+                          compute_t<F> dl, const gradients_ref<compute_t<F>, GN, GP>& grads, Arch arch = {}) {
+    using T = compute_t<F>;
     backward_signal(net);
     rank1_update(grads.dW, vec_view<const T, P>(net.delta), x, T(dl * inv_sqrt<T>(net.inputs())),
                           T(1), arch);

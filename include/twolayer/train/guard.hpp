@@ -1,5 +1,6 @@
 // The checks behind the guarded step: every test runs before the first weight is written, so a
-// rejected step leaves the network bit for bit as it was.
+// rejected step leaves the network bit for bit as it was. F is the network's format: parameters
+// are stored in storage_t<F>, checks are done in compute_t<F>.
 #pragma once
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/view.hpp"
@@ -9,45 +10,60 @@
 
 namespace twolayer::guard {
 
-template <class T>
+template <class C>
 struct scan_result {
     bool finite = true;
-    T absmax = T(0);
+    C absmax = C(0);
 };
 
-template <class T, index_t E>
-scan_result<T> scan(vec_view<const T, E> x) {
-    scan_result<T> r;
+// Finiteness and the largest magnitude of a sample, in the compute type.
+template <class F, index_t E>
+scan_result<compute_t<F>> scan(vec_view<const storage_t<F>, E> x) {
+    using C = compute_t<F>;
+    scan_result<C> r;
     for (index_t i = 0; i < x.size(); ++i) {
-        if (!math::isfinite(x[i])) { r.finite = false; return r; }
-        T a = math::abs(x[i]);
+        const C v = value_of<F>(x[i]);
+        if (!math::isfinite(v)) { r.finite = false; return r; }
+        const C a = math::abs(v);
         if (a > r.absmax) r.absmax = a;
     }
     return r;
 }
 
-// The update every trainer applies to one weight: decay * w + step. Written once so the check
-// pass and the write pass compute the very same value.
+// The update every trainer applies to one weight of a native format: decay * w + step. Written
+// once so the check pass and the write pass compute the very same value.
 template <class T>
 inline T updated(T w, T step, T decay) {
     return decay == T(1) ? T(w + step) : T(decay * w + step);
 }
 
 // What a weight may become: finite and within the ceiling, which is the user's weight_limit if
-// set and in any case a quarter of the format's range (the margin the cheap bound of the SGD step
-// relies on; only a diverging run gets there).
-template <class T>
+// set and in any case a quarter of a floating format's range (the margin the cheap bound of the
+// SGD step relies on; only a diverging run gets there) or a fixed format's whole range (so that
+// training never saturates). Formats that round a value before storing it are checked with one
+// rounding step of slack, so whichever neighbour is stored stays within the ceiling.
+template <class F>
 struct limits {
-    T ceiling;
+    using C = compute_t<F>;
+    C ceiling;
     bool user_limit;
 
-    explicit limits(const train_config<T>& c)
-        : ceiling(T(format_traits<T>::max / 4)), user_limit(c.weight_limit > T(0)) {
+    explicit limits(const train_config<C>& c)
+        : ceiling(C(format_traits<F>::is_fixed ? format_traits<F>::max : format_traits<F>::max / 4)),
+          user_limit(c.weight_limit > C(0)) {
         if (user_limit && c.weight_limit < ceiling) ceiling = c.weight_limit;
     }
-    bool ok(T value) const { return math::isfinite(value) && math::abs(value) <= ceiling; }
+    // The largest value a stored weight can take when u is rounded into the format.
+    static C rounded_magnitude(C u) {
+        if constexpr (is_native_v<F>) {
+            return math::abs(u);
+        } else {
+            return math::abs(u) * C(1 + 2 * format_traits<F>::resolution) + C(2 * format_traits<F>::step_abs);
+        }
+    }
+    bool ok(C value) const { return math::isfinite(value) && rounded_magnitude(value) <= ceiling; }
     // Why a value that is not ok was refused.
-    step_status reason(T value) const {
+    step_status reason(C value) const {
         return (math::isfinite(value) && user_limit) ? step_status::weight_limit_exceeded
                                                      : step_status::nonfinite_update;
     }

@@ -1,19 +1,31 @@
 // One-pass online SGD: one fresh sample, one guarded update of every trained parameter.
+//   online_sgd<F, Loss, Rounding>: F the network's format, Rounding how updated values are stored
+//   in a narrow format (round_nearest or stochastic_rounding; nothing is rounded for float and
+//   double). step(net, x, y) updates the network in place; step(net, master, x, y) updates a
+//   master copy in the arithmetic type and stores it into the network (train/master.hpp).
 #pragma once
+#include "twolayer/format/rounding.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"
 #include "twolayer/train/guard.hpp"
+#include "twolayer/train/master.hpp"
+#include "twolayer/train/update.hpp"
 
 namespace twolayer {
 
-template <class T, class Loss = squared_loss>
+template <class F, class Loss = squared_loss, class Rounding = round_nearest>
 class online_sgd {
+    using S = storage_t<F>;
+    using C = compute_t<F>;
+
 public:
-    train_config<T> config{};
+    train_config<C> config{};
     Loss loss{};
+    Rounding rounding{};
 
     online_sgd() = default;
-    explicit online_sgd(const train_config<T>& c, Loss l = Loss{}) : config(c), loss(l) {}
+    explicit online_sgd(const train_config<C>& c, Loss l = Loss{}, Rounding r = Rounding{})
+        : config(c), loss(l), rounding(r) {}
 
     std::uint64_t steps() const { return steps_; }        // accepted steps
     std::uint64_t rejected() const { return rejected_; }  // steps refused by the guard
@@ -21,41 +33,53 @@ public:
 
     // One step on sample (x, y). Net: a network or a network_ref (static or dynamic sizes).
     template <class Net, index_t EX, class Arch = arch::default_arch>
-    step_result<T> step(Net&& net, vec_view<const T, EX> x, T y, Arch arch = {}) {
-        step_result<T> r = try_step(to_ref(net), x, y, arch);
+    step_result<C> step(Net&& net, vec_view<const S, EX> x, C y, Arch arch = {}) {
+        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, arch));
+    }
+
+    // The same with a master copy: the update goes to the master, which is then stored.
+    template <class Net, index_t MN, index_t MP, index_t EX, class Arch = arch::default_arch>
+    step_result<C> step(Net&& net, master_ref<C, MN, MP> master, vec_view<const S, EX> x, C y, Arch arch = {}) {
+        return count(try_step(to_ref(net), &master, x, y, arch));
+    }
+
+private:
+    struct no_master {};
+    std::uint64_t steps_ = 0;
+    std::uint64_t rejected_ = 0;
+    step_status last_ = step_status::ok;
+
+    step_result<C> count(step_result<C> r) {
         last_ = r.status;
         if (r.ok()) ++steps_; else ++rejected_;
         return r;
     }
 
-private:
-    std::uint64_t steps_ = 0;
-    std::uint64_t rejected_ = 0;
-    step_status last_ = step_status::ok;
-
-    template <index_t N, index_t P, class Act, index_t EX, class Arch>
-    step_result<T> try_step(const network_ref<T, N, P, Act>& net, vec_view<const T, EX> x, T y,
+    // M: master_ref<C, ...>, or no_master (then master is null and its code is not compiled).
+    template <index_t N, index_t P, class Act, class M, index_t EX, class Arch>
+    step_result<C> try_step(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x, C y,
                             Arch arch) {
-        step_result<T> r;
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        step_result<C> r;
         auto fail = [&r](step_status s) { r.status = s; return r; };
         if (!guard::config_ok(config)) return fail(step_status::bad_config);
-        const guard::scan_result<T> xs = guard::scan(x);
+        const guard::scan_result<C> xs = guard::scan<F>(x);
         if (!xs.finite) return fail(step_status::nonfinite_input);
         if (!math::isfinite(y)) return fail(step_status::nonfinite_label);
 
-        const T yhat = forward(net, x, arch);
+        const C yhat = forward(net, x, arch);
         r.loss = loss.value(yhat, y);
-        const T err = loss.deriv(yhat, y);
+        const C err = loss.deriv(yhat, y);
         if (!math::isfinite(yhat) || !math::isfinite(err)) return fail(step_status::nonfinite_output);
         backward_signal(net);
 
-        const T s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : T(1);
+        const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
         if (!guard::rate_ok(s)) return fail(step_status::bad_config);
-        const T per_n = config.scaling == lr_scaling::teacher_student ? T(1) / T(net.inputs()) : T(1);
-        const T lr_w = config.lr_w * s;
-        const T lr_v = config.lr_v * s * per_n;
-        const T lr_b = config.lr_b * s * per_n;
-        const guard::limits<T> lim(config);
+        const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
+        const C lr_w = config.lr_w * s;
+        const C lr_v = config.lr_v * s * per_n;
+        const C lr_b = config.lr_b * s * per_n;
+        const guard::limits<F> lim(config);
 
         // Updates, in the form decay * w + step of guard::updated:
         //   W_k: decay_w W_k + (alpha_w delta_k) x,   v_k: decay_v v_k + (-lr_v err) g_k,
@@ -64,82 +88,115 @@ private:
         const bool do_v = config.train_v;
         const bool do_hb = config.train_b && net.head->hidden_bias;
         const bool do_ob = config.train_b && net.head->output_bias_on;
-        const T alpha_w = -lr_w * err * inv_sqrt<T>(net.inputs());
-        const T decay_w = T(1) - lr_w * config.weight_decay_w;
-        const T alpha_v = -lr_v * err;
-        const T decay_v = T(1) - lr_v * config.weight_decay_v;
-        const T alpha_b = -lr_b * err;
+        const C alpha_w = -lr_w * err * inv_sqrt<C>(net.inputs());
+        const C decay_w = C(1) - lr_w * config.weight_decay_w;
+        const C alpha_v = -lr_v * err;
+        const C decay_v = C(1) - lr_v * config.weight_decay_v;
+        const C alpha_b = -lr_b * err;
 
-        T w_bound = T(0);
+        // The current value of each parameter, from the master copy if there is one.
+        auto v_of = [&](index_t k) -> C {
+            if constexpr (has_master) return master->v[k]; else return value_of<F>(net.v[k]);
+        };
+        auto b_of = [&](index_t k) -> C {
+            if constexpr (has_master) return master->b[k]; else return value_of<F>(net.b[k]);
+        };
+        C c_old;
+        if constexpr (has_master) c_old = *master->c; else c_old = value_of<F>(net.head->output_bias);
+
+        C w_bound = C(0);
         if (do_w) {
-            const step_status st = check_first_layer(net, x, xs.absmax, alpha_w, decay_w, lim, w_bound);
+            const step_status st = check_first_layer(net, master, x, xs.absmax, alpha_w, decay_w, lim, w_bound);
             if (st != step_status::ok) return fail(st);
         }
         for (index_t k = 0; k < net.hidden(); ++k) {
-            const T v_new = guard::updated(net.v[k], alpha_v * net.g[k], decay_v);
+            const C v_new = guard::updated(v_of(k), alpha_v * net.g[k], decay_v);
             if (do_v && !lim.ok(v_new)) return fail(lim.reason(v_new));
-            const T b_new = guard::updated(net.b[k], alpha_b * net.delta[k], T(1));
+            const C b_new = guard::updated(b_of(k), alpha_b * net.delta[k], C(1));
             if (do_hb && !lim.ok(b_new)) return fail(lim.reason(b_new));
         }
-        const T c_new = guard::updated(net.head->output_bias, alpha_b, T(1));
+        const C c_new = guard::updated(c_old, alpha_b, C(1));
         if (do_ob && !lim.ok(c_new)) return fail(lim.reason(c_new));
 
         // Every check passed: write. delta and g are read before v changes.
-        if (do_w) {
-            rank1_update(net.W, vec_view<const T, P>(net.delta), x, alpha_w, decay_w, arch);
-            net.head->w_absmax_bound = w_bound;
+        const vec_view<const C, P> delta(net.delta);
+        if constexpr (has_master) {
+            if (do_w) {
+                rank1_update(master->W, delta, x, alpha_w, decay_w, arch);
+                store_all(format_tag<F>{}, master->W.flat(), net.W.flat(), arch);
+                *master->w_absmax_bound = w_bound;
+                net.head->w_absmax_bound = lim.rounded_magnitude(w_bound);
+            }
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                if (do_v) net.v[k] = store_as<F>(master->v[k] = guard::updated(master->v[k], alpha_v * net.g[k], decay_v));
+                if (do_hb) net.b[k] = store_as<F>(master->b[k] = guard::updated(master->b[k], alpha_b * net.delta[k], C(1)));
+            }
+            if (do_ob) net.head->output_bias = store_as<F>(*master->c = c_new);
+            return r;
+        } else {
+            if (do_w) {
+                if constexpr (is_native_v<F>) {
+                    rank1_update(net.W, delta, x, alpha_w, decay_w, arch);
+                } else {
+                    rank1_update_stored(format_tag<F>{}, net.W, delta, x, alpha_w, decay_w, rounding, arch);
+                }
+                net.head->w_absmax_bound = w_bound;
+            }
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
+                if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
+            }
+            if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
+            return r;
         }
-        for (index_t k = 0; k < net.hidden(); ++k) {
-            if (do_v) net.v[k] = guard::updated(net.v[k], alpha_v * net.g[k], decay_v);
-            if (do_hb) net.b[k] = guard::updated(net.b[k], alpha_b * net.delta[k], T(1));
-        }
-        if (do_ob) net.head->output_bias = c_new;
-        return r;
     }
 
-    // Proves W' = decay W + alpha delta x^T finite and within the ceiling. Fast path: from the
-    // stored bound on |W|, |W'| <= |decay| B + |alpha| max|delta| max|x| (times a rounding margin),
-    // O(P) work. Only when that bound is too loose does it test every element, read-only.
-    // On success w_bound receives a valid bound for W'.
-    template <index_t N, index_t P, class Act, index_t EX>
-    static step_status check_first_layer(const network_ref<T, N, P, Act>& net, vec_view<const T, EX> x,
-                                         T x_absmax, T alpha, T decay, const guard::limits<T>& lim,
-                                         T& w_bound) {
-        T dmax(0);
+    // Proves W' = decay W + alpha delta x^T finite and within the ceiling (W: the master copy if
+    // any, else the stored weights). Fast path: from the stored bound on |W|,
+    // |W'| <= |decay| B + |alpha| max|delta| max|x| (times a rounding margin, plus two steps of a
+    // fixed format), O(P) work. Only when that bound is too loose does it test every element,
+    // read-only. On success w_bound receives a valid bound for W'.
+    template <index_t N, index_t P, class Act, class M, index_t EX>
+    static step_status check_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
+                                         C x_absmax, C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
+        C dmax(0);
         for (index_t k = 0; k < net.hidden(); ++k) {
-            const T c = alpha * net.delta[k];
+            const C c = alpha * net.delta[k];
             if (!math::isfinite(c)) return step_status::nonfinite_update;
             if (math::abs(c) > dmax) dmax = math::abs(c);
         }
         if (!math::isfinite(decay)) return step_status::nonfinite_update;
-        T bound = net.head->w_absmax_bound;
-        if (!(bound >= T(0))) bound = absmax(net.W);
-        const T margin = T(1) + T(8 * format_traits<T>::resolution);
-        const T new_bound = (math::abs(decay) * bound + dmax * x_absmax) * margin;
-        if (math::isfinite(new_bound) && new_bound <= lim.ceiling) {
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        auto w_of = [&](index_t k, index_t j) -> C {
+            if constexpr (has_master) return master->W(k, j); else return value_of<F>(net.W(k, j));
+        };
+        C bound;
+        if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound;
+        if (!(bound >= C(0))) {
+            bound = C(0);
+            for (index_t k = 0; k < net.hidden(); ++k)
+                for (index_t j = 0; j < net.inputs(); ++j)
+                    if (math::abs(w_of(k, j)) > bound) bound = math::abs(w_of(k, j));
+        }
+        const C margin = C(1) + C(8 * format_traits<F>::resolution);
+        const C slack = C(2 * format_traits<F>::step_abs);
+        const C new_bound = (math::abs(decay) * bound + dmax * x_absmax) * margin + slack;
+        if (lim.ok(new_bound)) {
             w_bound = new_bound;
             return step_status::ok;
         }
-        T exact(0);
+        C exact(0);
         for (index_t k = 0; k < net.hidden(); ++k) {
-            const T c = alpha * net.delta[k];
+            const C c = alpha * net.delta[k];
             for (index_t j = 0; j < net.inputs(); ++j) {
-                const T w = guard::updated(net.W(k, j), c * x[j], decay);
+                const C w = guard::updated(w_of(k, j), c * value_of<F>(x[j]), decay);
                 if (!lim.ok(w)) return lim.reason(w);
                 if (math::abs(w) > exact) exact = math::abs(w);
             }
         }
         // Optimized kernels may round differently from this check; the margin covers it.
-        w_bound = exact * margin;
+        w_bound = exact * margin + slack;
         return step_status::ok;
-    }
-
-    template <index_t P, index_t N>
-    static T absmax(mat_view<T, P, N> W) {
-        T m(0);
-        for (index_t i = 0; i < W.size(); ++i)
-            if (math::abs(W.data()[i]) > m) m = math::abs(W.data()[i]);
-        return m;
     }
 };
 

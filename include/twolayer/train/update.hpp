@@ -1,0 +1,34 @@
+// The one update rule of every trainer, p' = decay * p + step, for a parameter stored in format
+// F: the candidate value is computed in the arithmetic type (and checked by the guard), then
+// stored with the trainer's rounding policy. Native formats store it as computed, bit for bit
+// what guard::updated gives; fixed point adds the rounded increment to the raw integer, so a
+// Q4.27 weight keeps all its bits however coarse the arithmetic is.
+#pragma once
+#include "twolayer/format/rounding.hpp"
+#include "twolayer/train/guard.hpp"
+
+namespace twolayer {
+
+template <class F>
+inline compute_t<F> candidate_value(storage_t<F> p, compute_t<F> step, compute_t<F> decay) {
+    return guard::updated(value_of<F>(p), step, decay);
+}
+
+template <class F, class Rnd>
+inline storage_t<F> apply_update(storage_t<F> p, compute_t<F> step, compute_t<F> decay, Rnd& rnd) {
+    using S = storage_t<F>;
+    using C = compute_t<F>;
+    if constexpr (is_native_v<F>) {
+        return guard::updated(p, step, decay);
+    } else if constexpr (format_traits<F>::is_fixed) {
+        // In units of one step: 2^Frac (step + (decay - 1) p); scaling by 2^Frac is exact.
+        C inc = step * C(1.0 / format_traits<F>::resolution);
+        if (decay != C(1)) inc = inc + (decay - C(1)) * C(p.raw);
+        using W = typename S::wide_type;
+        return S::from_raw(S::saturate(W(p.raw) + W(rnd.template to_integer<C>(inc))));
+    } else {
+        return rnd.template to_storage<S, C>(candidate_value<F>(p, step, decay));
+    }
+}
+
+}  // namespace twolayer
