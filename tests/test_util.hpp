@@ -29,6 +29,18 @@ template <> struct tolerance<float> {
     static constexpr double reference_rel = 8 * 1.1920929e-7 * 3.4641016 * 10;
 };
 
+// Every format against double on the same inputs: |x_F - x_double| <= k * resolution * sqrt(fan-in)
+// * scale, with scale the root-mean-square size of one term of the sum (plus 1 for the absolute
+// steps of fixed point). The k's, in one table:
+//   forward:  weights and inputs rounded once each (<= 1/2 step), products and sums in the
+//             arithmetic type; random rounding errors add like a random walk, so sqrt(fan-in) with
+//             k = 2 holds for every format (measured worst ratios are printed by the tests).
+//   gradient: the same errors enter through yhat - y, delta = v g'(lambda) and x once more: k = 4.
+struct format_tolerance {
+    static constexpr double k_forward = 2.0;
+    static constexpr double k_gradient = 4.0;
+};
+
 template <class T, twolayer::index_t E>
 void fill_gaussian(twolayer::vec_view<T, E> v, twolayer::gaussian_rng& g, double scale = 1.0) {
     for (twolayer::index_t i = 0; i < v.size(); ++i) v[i] = T(scale * g.next());

@@ -4,6 +4,7 @@
 #include "twolayer/format/rounding.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/model/activation.hpp"
+#include "twolayer/model/convert.hpp"
 #include "twolayer/model/init.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"

@@ -142,7 +142,9 @@ struct format_traits<mixed<S, C>> : format_traits<S> {
 
 // A format as a value, to pass it to kernels (which are found by argument-dependent lookup).
 template <class F>
-struct format_tag {};
+struct format_tag {
+    using type = F;
+};
 
 template <class F> using storage_t = typename format_traits<F>::storage;
 template <class F> using compute_t = typename format_traits<F>::compute;

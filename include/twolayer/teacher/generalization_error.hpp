@@ -52,9 +52,9 @@ double generalization_error(const order_parameters<P, PT>& op, vec_view<const V,
     return 0.5 * (ss + tt - 2 * st);
 }
 
-// The same, straight from two networks of the same activation.
-template <class T, index_t N, index_t P, index_t PT, class Act>
-double generalization_error(network<T, N, P, Act>& student, network<T, N, PT, Act>& teacher) {
+// The same, straight from two networks of the same activation (any formats).
+template <class FS, class FT, index_t N, index_t P, index_t PT, class Act>
+double generalization_error(network<FS, N, P, Act>& student, network<FT, N, PT, Act>& teacher) {
     order_parameters<P, PT> op;
     compute_order_parameters(student.ref(), teacher.ref(), op);
     return generalization_error<Act>(op, student.v(), teacher.v());

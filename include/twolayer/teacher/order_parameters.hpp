@@ -27,11 +27,12 @@ void overlaps(mat_view<const A, RA, CA> a, mat_view<const B, RB, CB> b, mat_view
 }
 }  // namespace detail
 
-template <class T, index_t N, index_t P, index_t PT, class Act, class ActT>
-void compute_order_parameters(const network_ref<T, N, P, Act>& student, const network_ref<T, N, PT, ActT>& teacher,
+// Student and teacher may be in different formats (a Q3.12 student against a double teacher).
+template <class FS, class FT, index_t N, index_t P, index_t PT, class Act, class ActT>
+void compute_order_parameters(const network_ref<FS, N, P, Act>& student, const network_ref<FT, N, PT, ActT>& teacher,
                               order_parameters<P, PT>& out) {
-    const mat_view<const T, P, N> W = student.W;
-    const mat_view<const T, PT, N> Wt = teacher.W;
+    const mat_view<const storage_t<FS>, P, N> W = student.W;
+    const mat_view<const storage_t<FT>, PT, N> Wt = teacher.W;
     detail::overlaps(W, W, out.Q.view());
     detail::overlaps(W, Wt, out.R.view());
     detail::overlaps(Wt, Wt, out.T.view());

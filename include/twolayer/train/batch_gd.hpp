@@ -113,7 +113,8 @@ private:
         if (!u.on) return step_status::ok;
         if (!math::isfinite(u.alpha) || !math::isfinite(u.decay)) return step_status::nonfinite_update;
         for (index_t i = 0; i < p.size(); ++i) {
-            const T old = std::is_same<Pt, T>::value ? T(p[i]) : value_of<F>(p[i]);
+            T old;
+            if constexpr (std::is_same<Pt, T>::value) old = p[i]; else old = value_of<F>(p[i]);
             const T val = guard::updated(old, u.alpha * g[i], u.decay);
             if (!lim.ok(val)) return lim.reason(val);
             if (absmax && math::abs(val) > *absmax) *absmax = math::abs(val);

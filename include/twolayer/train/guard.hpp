@@ -50,8 +50,12 @@ struct limits {
 
     explicit limits(const train_config<C>& c)
         : ceiling(C(format_traits<F>::is_fixed ? format_traits<F>::max : format_traits<F>::max / 4)),
-          user_limit(c.weight_limit > C(0)) {
-        if (user_limit && c.weight_limit < ceiling) ceiling = c.weight_limit;
+          user_limit(false) {
+        // user_limit: the user's limit is the one that binds.
+        if (c.weight_limit > C(0) && c.weight_limit < ceiling) {
+            ceiling = c.weight_limit;
+            user_limit = true;
+        }
     }
     // The largest value a stored weight can take when u is rounded into the format.
     static C rounded_magnitude(C u) {
@@ -62,10 +66,12 @@ struct limits {
         }
     }
     bool ok(C value) const { return math::isfinite(value) && rounded_magnitude(value) <= ceiling; }
-    // Why a value that is not ok was refused.
+    // Why a value that is not ok was refused. Past a fixed format's range it would saturate;
+    // past a quarter of a floating format's range the run is diverging toward Inf.
     step_status reason(C value) const {
-        return (math::isfinite(value) && user_limit) ? step_status::weight_limit_exceeded
-                                                     : step_status::nonfinite_update;
+        if (!math::isfinite(value)) return step_status::nonfinite_update;
+        if (user_limit) return step_status::weight_limit_exceeded;
+        return format_traits<F>::is_fixed ? step_status::range_exceeded : step_status::nonfinite_update;
     }
 };
 

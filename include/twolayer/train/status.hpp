@@ -12,6 +12,7 @@ enum class step_status : std::uint8_t {
     nonfinite_output,       // the network's output or the loss derivative is not finite
     nonfinite_update,       // the update would make a weight NaN or Inf (divergence)
     weight_limit_exceeded,  // the update would push a weight past config.weight_limit
+    range_exceeded,         // the update would push a fixed-point weight out of its format's range
     bad_config,             // a learning rate or decay is negative or not finite
     empty_batch,            // a batch with no samples
 };
@@ -24,6 +25,7 @@ inline const char* to_string(step_status s) {
         case step_status::nonfinite_output: return "non-finite network output or loss gradient";
         case step_status::nonfinite_update: return "update would make a weight non-finite";
         case step_status::weight_limit_exceeded: return "update would exceed the weight limit";
+        case step_status::range_exceeded: return "update would leave the fixed-point format's range";
         case step_status::bad_config: return "learning rate or weight decay negative or not finite";
         case step_status::empty_batch: return "empty batch";
     }

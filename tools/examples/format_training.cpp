@@ -1,0 +1,116 @@
+// The same teacher-student run in every number format: an erf student (N = 64, P = 4, both
+// layers trained) learns an erf teacher (P* = 2) by online SGD. Every run starts from the same
+// double initialization (rounded into its format) and sees the same input stream (drawn in double,
+// rounded into its format); the teacher labels in double. Prints the generalization error (closed
+// form, computed from the stored weights) at log-spaced times t = steps / N, and its ratio to the
+// double run at the end. docs/FORMATS.md quotes this tool's output.
+//
+// usage: format_training [--t-max T] [--lr ETA] [--sigma S] [--seed K]
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "twolayer/teacher/format_comparison.hpp"
+#include "twolayer/twolayer.hpp"
+
+using namespace twolayer;
+
+namespace {
+
+constexpr index_t N = 64, P = 4, PT = 2;
+constexpr double checkpoints[] = {1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000};
+
+struct options {
+    double t_max = 1000, lr = 0.2, sigma = 0.0;
+    unsigned long seed = 1;
+};
+
+bool parse_number(const char* flag, const char* text, double lo, double hi, double& out) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text, &end);
+    if (errno || end == text || *end || !(v >= lo && v <= hi)) {
+        std::fprintf(stderr, "format_training: %s needs a number in [%g, %g], got '%s'\n", flag, lo, hi, text);
+        return false;
+    }
+    out = v;
+    return true;
+}
+
+bool parse(int argc, char** argv, options& o) {
+    for (int i = 1; i < argc; ++i) {
+        const char* a = argv[i];
+        if (!std::strcmp(a, "--help") || !std::strcmp(a, "-h")) {
+            std::printf("usage: format_training [--t-max T] [--lr ETA] [--sigma S] [--seed K]\n");
+            std::exit(0);
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "format_training: %s needs a value (see --help)\n", a);
+            return false;
+        }
+        const char* v = argv[++i];
+        double d = 0;
+        if (!std::strcmp(a, "--t-max")) { if (!parse_number(a, v, 1, 1e5, o.t_max)) return false; }
+        else if (!std::strcmp(a, "--lr")) { if (!parse_number(a, v, 1e-6, 10, o.lr)) return false; }
+        else if (!std::strcmp(a, "--sigma")) { if (!parse_number(a, v, 0, 10, o.sigma)) return false; }
+        else if (!std::strcmp(a, "--seed")) { if (!parse_number(a, v, 0, 4e9, d)) return false; o.seed = (unsigned long)d; }
+        else {
+            std::fprintf(stderr, "format_training: unknown option %s (see --help)\n", a);
+            return false;
+        }
+    }
+    return true;
+}
+
+struct curve {
+    const char* name;
+    format_run_result r;
+};
+
+template <class F, class Rounding>
+curve run(const char* name, const options& o, Rounding rounding, bool use_master) {
+    format_run_config cfg;
+    cfg.lr = o.lr;
+    cfg.sigma = o.sigma;
+    cfg.seed = o.seed;
+    int n = 0;
+    while (n < int(sizeof checkpoints / sizeof checkpoints[0]) && checkpoints[n] < o.t_max) ++n;
+    static double times[format_run_result::max_points];
+    for (int i = 0; i < n; ++i) times[i] = checkpoints[i];
+    times[n++] = o.t_max;
+    return {name, run_in_format<F, act::erf, N, P, PT>(cfg, times, n, rounding, use_master)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options o;
+    if (!parse(argc, argv, o)) return 2;
+    std::printf("# online SGD, erf, N = %zu, P = %zu, P* = %zu, lr = %g, sigma = %g, seed = %lu\n", N, P, PT, o.lr,
+                o.sigma, o.seed);
+    curve runs[] = {
+        run<double>("double", o, round_nearest{}, false),
+        run<float>("float", o, round_nearest{}, false),
+        run<bf16>("bf16 nearest", o, round_nearest{}, false),
+        run<bf16>("bf16 stochastic", o, stochastic_rounding(o.seed), false),
+        run<bf16>("bf16 + float master", o, round_nearest{}, true),
+        run<f16>("f16 nearest", o, round_nearest{}, false),
+        run<f16>("f16 stochastic", o, stochastic_rounding(o.seed), false),
+        run<q3_12>("q3_12 nearest", o, round_nearest{}, false),
+        run<q3_12>("q3_12 stochastic", o, stochastic_rounding(o.seed), false),
+        run<q3_12>("q3_12 + float master", o, round_nearest{}, true),
+        run<q4_27>("q4_27 nearest", o, round_nearest{}, false),
+    };
+    const int last = runs[0].r.points - 1;
+    std::printf("%-22s", "t =");
+    for (int i = 0; i < last; ++i) std::printf(" %9g", checkpoints[i]);
+    std::printf(" %9g   final/double  refused\n", o.t_max);
+    for (const curve& c : runs) {
+        std::printf("%-22s", c.name);
+        for (int i = 0; i <= last; ++i) std::printf(" %9.2e", c.r.eg[i]);
+        std::printf("   %12.3g  %7lu\n", c.r.eg[last] / runs[0].r.eg[last], (unsigned long)c.r.refused);
+    }
+    return 0;
+}
