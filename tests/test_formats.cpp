@@ -308,3 +308,51 @@ TL_TEST(every_trainer_trains_in_every_format) {
         TL_CHECK(lb < 0.5 * l0);
     });
 }
+
+TL_TEST(half_to_float_exact_for_all_65536_patterns) {
+    // The arithmetic path's decoding (field moves) against the reference decoding through double.
+    int bad = 0;
+    for (std::uint32_t b = 0; b < 65536; ++b) {
+        const f16 h = f16::from_bits(std::uint16_t(b));
+        const bf16 k = bf16::from_bits(std::uint16_t(b));
+        const float fh = format_traits<f16>::to<float>(h), fk = format_traits<bf16>::to<float>(k);
+        const float rh = float(h.to_double()), rk = float(k.to_double());
+        bad += h.is_nan() ? !(fh != fh) : std::memcmp(&fh, &rh, 4) != 0;
+        bad += k.is_nan() ? !(fk != fk) : std::memcmp(&fk, &rk, 4) != 0;
+    }
+    TL_CHECK(bad == 0);
+}
+
+TL_TEST(half_from_float_equals_rounding_from_double) {
+    // The float path (32-bit integer work) against the double path: every 65536th float pattern
+    // and, for each f16 / bf16 value, the float midpoints to its successor and their neighbours
+    // (the ties and near-ties where rounding is decided).
+    int bad = 0;
+    auto same = [&](float f) {
+        bad += f16(f).bits != f16(double(f)).bits;
+        bad += bf16(f).bits != bf16(double(f)).bits;
+    };
+    for (std::uint64_t b = 0; b < (std::uint64_t(1) << 32); b += 65521) {
+        float f;
+        const std::uint32_t u = std::uint32_t(b);
+        std::memcpy(&f, &u, 4);
+        if (f == f) same(f);
+    }
+    for (std::uint32_t h = 0; h < 0x7c00; ++h) {
+        const double lo = f16::from_bits(std::uint16_t(h)).to_double(), hi = f16::from_bits(std::uint16_t(h + 1)).to_double();
+        const float mid = float(0.5 * (lo + hi));  // exact: 12 significant bits
+        same(mid);
+        same(std::nextafter(mid, 0.0f));
+        same(std::nextafter(mid, 1e30f));
+        same(-mid);
+    }
+    for (std::uint32_t h = 0; h < 0x7f80; ++h) {
+        const double lo = bf16::from_bits(std::uint16_t(h)).to_double(), hi = bf16::from_bits(std::uint16_t(h + 1)).to_double();
+        const float mid = float(0.5 * (lo + hi));  // exact: 9 significant bits (or subnormal)
+        same(mid);
+        same(std::nextafter(mid, 0.0f));
+        same(std::nextafter(mid, 1e38f));
+        same(-mid);
+    }
+    TL_CHECK(bad == 0);
+}

@@ -64,25 +64,6 @@ bool parse(int argc, char** argv, options& o) {
     return true;
 }
 
-struct curve {
-    const char* name;
-    format_run_result r;
-};
-
-template <class F, class Rounding>
-curve run(const char* name, const options& o, Rounding rounding, bool use_master) {
-    format_run_config cfg;
-    cfg.lr = o.lr;
-    cfg.sigma = o.sigma;
-    cfg.seed = o.seed;
-    int n = 0;
-    while (n < int(sizeof checkpoints / sizeof checkpoints[0]) && checkpoints[n] < o.t_max) ++n;
-    static double times[format_run_result::max_points];
-    for (int i = 0; i < n; ++i) times[i] = checkpoints[i];
-    times[n++] = o.t_max;
-    return {name, run_in_format<F, act::erf, N, P, PT>(cfg, times, n, rounding, use_master)};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,27 +71,40 @@ int main(int argc, char** argv) {
     if (!parse(argc, argv, o)) return 2;
     std::printf("# online SGD, erf, N = %zu, P = %zu, P* = %zu, lr = %g, sigma = %g, seed = %lu\n", N, P, PT, o.lr,
                 o.sigma, o.seed);
-    curve runs[] = {
-        run<double>("double", o, round_nearest{}, false),
-        run<float>("float", o, round_nearest{}, false),
-        run<bf16>("bf16 nearest", o, round_nearest{}, false),
-        run<bf16>("bf16 stochastic", o, stochastic_rounding(o.seed), false),
-        run<bf16>("bf16 + float master", o, round_nearest{}, true),
-        run<f16>("f16 nearest", o, round_nearest{}, false),
-        run<f16>("f16 stochastic", o, stochastic_rounding(o.seed), false),
-        run<q3_12>("q3_12 nearest", o, round_nearest{}, false),
-        run<q3_12>("q3_12 stochastic", o, stochastic_rounding(o.seed), false),
-        run<q3_12>("q3_12 + float master", o, round_nearest{}, true),
-        run<q4_27>("q4_27 nearest", o, round_nearest{}, false),
-    };
-    const int last = runs[0].r.points - 1;
+    static double times[format_run_result::max_points];
+    int n = 0;
+    while (n < int(sizeof checkpoints / sizeof checkpoints[0]) && checkpoints[n] < o.t_max) times[n] = checkpoints[n], ++n;
+    times[n++] = o.t_max;
+    format_run_config cfg;
+    cfg.lr = o.lr;
+    cfg.sigma = o.sigma;
+    cfg.seed = o.seed;
+    using A = act::erf;
+    static format_student<double, A, N, P> d;
+    static format_student<float, A, N, P> fl;
+    static format_student<bf16, A, N, P> bn;
+    static format_student<bf16, A, N, P, stochastic_rounding> bs{stochastic_rounding(o.seed)};
+    static format_student<bf16, A, N, P> bm{round_nearest{}, true};
+    static format_student<f16, A, N, P> hn;
+    static format_student<f16, A, N, P, stochastic_rounding> hs{stochastic_rounding(o.seed)};
+    static format_student<q3_12, A, N, P> qn;
+    static format_student<q3_12, A, N, P, stochastic_rounding> qs{stochastic_rounding(o.seed)};
+    static format_student<q3_12, A, N, P> qm{round_nearest{}, true};
+    static format_student<q4_27, A, N, P> q31;
+    run_formats<A, N, P, PT>(cfg, times, n, d, fl, bn, bs, bm, hn, hs, qn, qs, qm, q31);
+    const struct { const char* name; const format_run_result& r; } rows[] = {
+        {"double", d.result}, {"float", fl.result}, {"bf16 nearest", bn.result}, {"bf16 stochastic", bs.result},
+        {"bf16 + float master", bm.result}, {"f16 nearest", hn.result}, {"f16 stochastic", hs.result},
+        {"q3_12 nearest", qn.result}, {"q3_12 stochastic", qs.result}, {"q3_12 + float master", qm.result},
+        {"q4_27 nearest", q31.result}};
+    const int last = n - 1;
     std::printf("%-22s", "t =");
-    for (int i = 0; i < last; ++i) std::printf(" %9g", checkpoints[i]);
-    std::printf(" %9g   final/double  refused\n", o.t_max);
-    for (const curve& c : runs) {
-        std::printf("%-22s", c.name);
-        for (int i = 0; i <= last; ++i) std::printf(" %9.2e", c.r.eg[i]);
-        std::printf("   %12.3g  %7lu\n", c.r.eg[last] / runs[0].r.eg[last], (unsigned long)c.r.refused);
+    for (int i = 0; i < n; ++i) std::printf(" %9g", times[i]);
+    std::printf("   final/double  refused\n");
+    for (const auto& row : rows) {
+        std::printf("%-22s", row.name);
+        for (int i = 0; i <= last; ++i) std::printf(" %9.2e", row.r.eg[i]);
+        std::printf("   %12.3g  %7lu\n", row.r.eg[last] / d.result.eg[last], (unsigned long)row.r.refused);
     }
     return 0;
 }

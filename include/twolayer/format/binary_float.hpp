@@ -42,6 +42,29 @@ struct binary_format {
         return sign | std::uint32_t(bits);
     }
 
+    // The same rounding from a float with 32-bit integer work only (no double on the way: a
+    // Cortex-M4 has none in hardware). Equal to from_double(double(f)) for every float.
+    static std::uint32_t from_float(float f) {
+        std::uint32_t b;
+        std::memcpy(&b, &f, sizeof b);
+        const std::uint32_t sign = (b >> 31) ? sign_bit : 0u;
+        const int exp = int((b >> 23) & 0xff);
+        const std::uint32_t man = b & 0x7fffffu;
+        if (exp == 0xff) return sign | (man ? quiet_nan : exp_mask);
+        // value = m 2^(e - 23); float subnormals have no implicit bit and e = -126.
+        const int e = exp == 0 ? -126 : exp - 127;
+        const std::uint32_t m = exp == 0 ? man : (man | 0x800000u);
+        const int shift = e >= min_exp ? 23 - ManBits : 23 - ManBits + (min_exp - e);
+        if (shift >= 32 || m == 0) return sign;
+        std::uint32_t q = m >> shift;
+        const std::uint32_t rem = m & ((1u << shift) - 1u);
+        const std::uint32_t half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (q & 1u))) ++q;
+        const std::uint32_t bits = e >= min_exp ? (std::uint32_t(e + bias) << ManBits) + (q - (1u << ManBits)) : q;
+        if (bits >= exp_mask) return sign | exp_mask;
+        return sign | bits;
+    }
+
     static double to_double(std::uint32_t bits) {
         const bool neg = bits & sign_bit;
         const int exp = int((bits & exp_mask) >> ManBits);

@@ -19,7 +19,7 @@ public:
     static basic_half from_bits(std::uint16_t b) { basic_half h; h.bits = b; return h; }
     static basic_half from_double(double d) { return from_bits(std::uint16_t(fmt::from_double(d))); }
     explicit basic_half(double d) : bits(std::uint16_t(fmt::from_double(d))) {}
-    explicit basic_half(float f) : basic_half(double(f)) {}  // float -> double is exact
+    explicit basic_half(float f) : bits(std::uint16_t(fmt::from_float(f))) {}
     double to_double() const { return fmt::to_double(bits); }
     explicit operator double() const { return to_double(); }
     explicit operator float() const { return float(to_double()); }  // exact: every value fits

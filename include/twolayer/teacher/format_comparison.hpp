@@ -1,9 +1,10 @@
-// One teacher-student run in a chosen number format, for comparing formats on the same task:
-// the student starts from a double initialization rounded into its format and sees an input
-// stream drawn in double and rounded into its format; a double teacher labels. Every run with the
-// same seed therefore differs only by its format, its rounding and the optional master copy.
-// Reports the generalization error (closed form from the stored weights) at given times
-// t = steps / N. Used by tools/examples/format_training and tests/test_format_training.cpp.
+// Teacher-student runs in several number formats side by side, for comparing formats on the same
+// task: every student starts from the same double initialization rounded into its format, and at
+// every step all of them see the same input (drawn once in double, rounded into each format) and
+// the same label from a double teacher. Runs with the same seed differ only by format, rounding
+// and the optional master copy. Reports each student's generalization error (closed form from its
+// stored weights) at given times t = steps / N. Used by tools/examples/format_training and
+// tests/test_format_training.cpp.
 #pragma once
 #include "twolayer/model/convert.hpp"
 #include "twolayer/model/init.hpp"
@@ -26,45 +27,68 @@ struct format_run_result {
     std::uint64_t refused = 0;   // steps the guard refused (0 in a healthy run)
 };
 
-// times: increasing t values, at most max_points; the run ends at the last one.
-template <class F, class Act, index_t N, index_t P, index_t PT, class Rounding>
-format_run_result run_in_format(const format_run_config& cfg, const double* times, int n_times, Rounding rounding,
-                                bool use_master) {
+// One student of a comparison: a network in format F trained by online SGD with Rounding,
+// optionally through a float/double master copy. Sizable: give it static storage on a device.
+template <class F, class Act, index_t N, index_t P, class Rounding = round_nearest>
+class format_student {
     using S = storage_t<F>;
     using C = compute_t<F>;
-    // Static: sizable for a microcontroller's stack; one run at a time.
-    static network<double, N, PT, Act> teacher;
-    static network<double, N, P, Act> start;
-    static network<F, N, P, Act> student;
-    static master_weights<F, N, P> master;
-    gaussian_rng init(cfg.seed, 0);
-    init_network(teacher.ref(), init);
-    init_network(start.ref(), init, second_layer_init::inv_p);
-    convert_network(start, student);
-    master.load(student);
 
-    train_config<C> tc;
-    tc.lr_w = tc.lr_v = C(cfg.lr);
-    online_sgd<F, squared_loss, Rounding> sgd(tc, squared_loss{}, rounding);
-    gaussian_rng data(cfg.seed, 1);
-    double xd[N];
-    S xs[N];
-    const vec_view<const double, N> xdv(xd, N);
-    const vec_view<const S, N> xsv(xs, N);
+public:
+    explicit format_student(Rounding r = Rounding{}, bool use_master = false)
+        : sgd_(train_config<C>{}, squared_loss{}, r), use_master_(use_master) {}
 
-    format_run_result res;
-    if (n_times > format_run_result::max_points) n_times = format_run_result::max_points;
-    for (std::uint64_t step = 0; res.points < n_times; ++step) {
-        while (res.points < n_times && times[res.points] * double(N) <= double(step))
-            res.eg[res.points++] = generalization_error(student, teacher);
-        if (res.points == n_times) break;
-        for (index_t j = 0; j < N; ++j) xs[j] = format_traits<F>::from_double(xd[j] = data.next());
-        const double y = teacher.forward(xdv) + cfg.sigma * data.next();
-        const step_result<C> r =
-            use_master ? sgd.step(student, master.ref(), xsv, C(y)) : sgd.step(student, xsv, C(y));
-        if (!r) ++res.refused;
+    void start(const network<double, N, P, Act>& init, const format_run_config& cfg) {
+        convert_network(init, net_);
+        master_.load(net_);
+        sgd_.config.lr_w = sgd_.config.lr_v = C(cfg.lr);
+        result = {};
     }
-    return res;
+    void step(const double* x, double y) {
+        for (index_t j = 0; j < N; ++j) xs_[j] = format_traits<F>::from_double(x[j]);
+        const vec_view<const S, N> xv(xs_, N);
+        const step_result<C> r = use_master_ ? sgd_.step(net_, master_.ref(), xv, C(y)) : sgd_.step(net_, xv, C(y));
+        if (!r) ++result.refused;
+    }
+    template <index_t PT>
+    void record(network<double, N, PT, Act>& teacher) {
+        if (result.points < format_run_result::max_points) result.eg[result.points++] = generalization_error(net_, teacher);
+    }
+
+    format_run_result result;
+
+private:
+    network<F, N, P, Act> net_;
+    master_weights<F, N, P> master_;
+    online_sgd<F, squared_loss, Rounding> sgd_;
+    bool use_master_;
+    S xs_[N];
+};
+
+// Trains every student to the last of times (increasing, at most max_points values).
+template <class Act, index_t N, index_t P, index_t PT, class... Students>
+void run_formats(const format_run_config& cfg, const double* times, int n_times, Students&... students) {
+    static network<double, N, PT, Act> teacher;
+    static network<double, N, P, Act> init;
+    gaussian_rng g(cfg.seed, 0);
+    init_network(teacher.ref(), g);
+    init_network(init.ref(), g, second_layer_init::inv_p);
+    (students.start(init, cfg), ...);
+    gaussian_rng data(cfg.seed, 1);
+    double x[N];
+    const vec_view<const double, N> xv(x, N);
+    if (n_times > format_run_result::max_points) n_times = format_run_result::max_points;
+    int point = 0;
+    for (std::uint64_t step = 0; point < n_times; ++step) {
+        while (point < n_times && times[point] * double(N) <= double(step)) {
+            (students.record(teacher), ...);
+            ++point;
+        }
+        if (point == n_times) break;
+        for (index_t j = 0; j < N; ++j) x[j] = data.next();
+        const double y = teacher.forward(xv) + cfg.sigma * data.next();
+        (students.step(x, y), ...);
+    }
 }
 
 }  // namespace twolayer
