@@ -72,11 +72,12 @@ double test_error(model<T>& m) {
     return acc / double(TEST_SAMPLES);
 }
 
-// Runs the whole experiment; returns 0 on success.
-template <class T, class Out>
-int run(model<T>& m) {
+// The initial state of the experiment: teacher and student drawn, biases on, the trainer set up.
+// (Also used by the instruction-count benchmark, targets/bench, to measure this very step.)
+template <class T>
+void setup(model<T>& m) {
     using namespace twolayer;
-    gaussian_rng init(2024, 0), stream(2024, 2);
+    gaussian_rng init(2024, 0);
     init_network(m.teacher.ref(), init);
     init_network(m.student.ref(), init, second_layer_init::inv_sqrt_p);
     m.student.use_hidden_bias(true);
@@ -86,6 +87,17 @@ int run(model<T>& m) {
     c.lr_v = T(0.5);
     c.lr_b = T(0.5);
     m.sgd = online_sgd<T>(c);
+}
+
+// The stream of training inputs (x is drawn from it before each step).
+inline twolayer::gaussian_rng training_stream() { return twolayer::gaussian_rng(2024, 2); }
+
+// Runs the whole experiment; returns 0 on success.
+template <class T, class Out>
+int run(model<T>& m) {
+    using namespace twolayer;
+    setup(m);
+    gaussian_rng stream = training_stream();
     Out::line("step eps_g");
     for (unsigned long step = 0; step <= STEPS; ++step) {
         if (step % REPORT_EVERY == 0) {
