@@ -137,7 +137,7 @@ int main() {
     for (float& v : g_u) v = r.gaussian<float>();
     // The reference experiment's first training samples: x from its stream, y from its teacher.
     reference::setup(g_model);
-    gaussian_rng stream = reference::training_stream();
+    gaussian_rng stream(reference::SEED, reference::TRAINING_STREAM);
     for (unsigned s = 0; s < SAMPLES; ++s) {
         for (float& v : g_xs[s]) v = stream.gaussian<float>();
         g_ys[s] = g_model.teacher.forward(vec_view<const float, N>(g_xs[s], N));

@@ -9,6 +9,8 @@
 namespace reference {
 
 constexpr twolayer::index_t N = 64, P = 16, P_TEACHER = 2;
+// Seed of the experiment; stream INIT_STREAM draws the networks, TRAINING_STREAM the inputs.
+constexpr std::uint64_t SEED = 2024, INIT_STREAM = 0, TRAINING_STREAM = 2;
 constexpr unsigned long STEPS = 200 * N, REPORT_EVERY = 20 * N, TEST_SAMPLES = 256;
 
 template <class T>
@@ -77,7 +79,7 @@ double test_error(model<T>& m) {
 template <class T>
 void setup(model<T>& m) {
     using namespace twolayer;
-    gaussian_rng init(2024, 0);
+    gaussian_rng init(SEED, INIT_STREAM);
     init_network(m.teacher.ref(), init);
     init_network(m.student.ref(), init, second_layer_init::inv_sqrt_p);
     m.student.use_hidden_bias(true);
@@ -89,15 +91,12 @@ void setup(model<T>& m) {
     m.sgd = online_sgd<T>(c);
 }
 
-// The stream of training inputs (x is drawn from it before each step).
-inline twolayer::gaussian_rng training_stream() { return twolayer::gaussian_rng(2024, 2); }
-
 // Runs the whole experiment; returns 0 on success.
 template <class T, class Out>
 int run(model<T>& m) {
     using namespace twolayer;
+    gaussian_rng stream(SEED, TRAINING_STREAM);
     setup(m);
-    gaussian_rng stream = training_stream();
     Out::line("step eps_g");
     for (unsigned long step = 0; step <= STEPS; ++step) {
         if (step % REPORT_EVERY == 0) {
