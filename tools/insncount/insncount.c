@@ -14,8 +14,8 @@
  *                        is about to execute (it is not). Without them the whole run is one window.
  *   out=FILE             also write the report to FILE (qemu_plugin_outs output is only shown
  *                        with -d plugin, and goes to stderr or the -D log)
- * Addresses are numbers as strtoull reads them (0x... hex). Thumb: pass even addresses (nm shows
- * a Thumb function's address with bit 0 set).
+ * Addresses are numbers as strtoull reads them (0x... hex). Thumb: pass even addresses (nm prints
+ * them so; readelf -s and the symbol table keep bit 0 set for Thumb functions).
  *
  * Report, one record per line, closed by "end":
  *   insncount 1 ranges <R> windows <W>

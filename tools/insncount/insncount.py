@@ -34,7 +34,8 @@ def elf_machine(elf):
 
 def functions(nm, elf):
     """Every defined function with a size, as [(lo, hi, name)] sorted by address, names demangled.
-    A Thumb function's symbol value has bit 0 set: the range starts at the even address."""
+    A Thumb function's symbol value has bit 0 set (binutils nm clears it; cleared here in any
+    case): the range starts at the even address."""
     if not shutil.which(nm):
         raise Error(f"'{nm}' not found (the preset's nm; install the cross binutils: tools/setup-deps.sh --arm)")
     if not os.path.exists(elf):
