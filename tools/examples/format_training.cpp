@@ -64,12 +64,51 @@ bool parse(int argc, char** argv, options& o) {
     return true;
 }
 
+// Forward error against double: 2000 random networks (W ~ N(0, 1), v ~ N(0, 1/4), biases) and
+// inputs x ~ N(0, I), rounded into F; max and rms of |yhat_F - yhat_double| and of the
+// pre-activations.
+template <class F>
+void forward_error(const char* name) {
+    using S = storage_t<F>;
+    gaussian_rng g(77);
+    static network<double, N, P, act::erf> d;
+    static network<F, N, P, act::erf> f;
+    double x[N], ymax = 0, yss = 0, lmax = 0, lss = 0;
+    S xs[N];
+    const int reps = 2000;
+    for (int rep = 0; rep < reps; ++rep) {
+        init_network(d.ref(), g);
+        for (index_t k = 0; k < P; ++k) d.v_mut()[k] = 0.5 * g.next(), d.hidden_bias_mut()[k] = 0.3 * g.next();
+        d.use_hidden_bias(true);
+        convert_network(d, f);
+        for (index_t j = 0; j < N; ++j) xs[j] = format_traits<F>::from_double(x[j] = g.next());
+        const double e = std::fabs(double(f.forward(vec_view<const S, N>(xs, N))) - d.forward(vec_view<const double, N>(x, N)));
+        ymax = std::fmax(ymax, e);
+        yss += e * e;
+        for (index_t k = 0; k < P; ++k) {
+            const double el = std::fabs(double(f.lambda()[k]) - d.lambda()[k]);
+            lmax = std::fmax(lmax, el);
+            lss += el * el;
+        }
+    }
+    std::printf("| %-8s | %-7s | %9.2e | %9.2e | %9.2e | %9.2e |\n", name, format_traits<compute_t<F>>::name,
+                std::sqrt(lss / (reps * double(P))), lmax, std::sqrt(yss / reps), ymax);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     options o;
     if (!parse(argc, argv, o)) return 2;
-    std::printf("# online SGD, erf, N = %zu, P = %zu, P* = %zu, lr = %g, sigma = %g, seed = %lu\n", N, P, PT, o.lr,
+    std::printf("# forward pass against double, erf, N = %zu, P = %zu, 2000 random networks and inputs\n", N, P);
+    std::printf("| format   | compute | lambda rms | lambda max | yhat rms | yhat max |\n|---|---|---|---|---|---|\n");
+    forward_error<float>("float");
+    forward_error<f16>("f16");
+    forward_error<bf16>("bf16");
+    forward_error<q3_12>("q3_12");
+    forward_error<q4_27>("q4_27");
+    forward_error<mixed<q4_27, double>>("q4_27");
+    std::printf("\n# online SGD, erf, N = %zu, P = %zu, P* = %zu, lr = %g, sigma = %g, seed = %lu\n", N, P, PT, o.lr,
                 o.sigma, o.seed);
     static double times[format_run_result::max_points];
     int n = 0;
