@@ -3,19 +3,16 @@
 // through the arch tag's base class. Sums are split over several accumulators for throughput, so
 // results differ from the scalar kernels by rounding only (tested: a few ulp times the fan-in).
 #pragma once
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "twolayer/arch/simd.hpp"
+#include "twolayer/core/view.hpp"
+#include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/scalar.hpp"
 
 namespace twolayer {
 namespace kernels {
-
-// XA: an xsimd architecture (xsimd::sse2, xsimd::avx2, xsimd::neon64, ...).
-template <class XA>
-struct simd : scalar {
-    using xsimd_arch = XA;
-    static constexpr const char* name = XA::name();
-};
 
 namespace detail_simd {
 
@@ -45,7 +42,9 @@ T dot(const T* a, const T* b, index_t n) {
     }
     for (; i + W <= n; i += W) s0 = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
     T s = xsimd::hadd((s0 + s1) + (s2 + s3));
-    for (; i < n; ++i) s += a[i] * b[i];
+    // Counting the remainder down keeps GCC from a false "iteration ... invokes undefined
+    // behavior" when n is a small compile-time size (GCC 12, -Waggressive-loop-optimizations).
+    for (index_t r = n - i; r != 0; --r, ++i) s += a[i] * b[i];
     return s;
 }
 
@@ -97,9 +96,4 @@ void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, simd<XA>) {
 }
 
 }  // namespace kernels
-
-namespace arch {
-template <class XA>
-using simd = kernels::simd<XA>;
-}  // namespace arch
 }  // namespace twolayer
