@@ -17,6 +17,8 @@ namespace detail_dsp {
 template <class T>
 using enable = std::enable_if_t<std::is_same<T, float>::value, int>;
 
+// Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
+
 // acc + a b with one rounding. The library builds with -ffp-contract=off, so fusion is asked for
 // here explicitly; without an FMA unit fmaf would be a slow library call, so fall back to two ops.
 TWOLAYER_INLINE float mac(float acc, float a, float b) {
@@ -36,7 +38,7 @@ inline float dot(const float* TWOLAYER_RESTRICT a, const float* TWOLAYER_RESTRIC
         s2 = mac(s2, a[i + 2], b[i + 2]);
         s3 = mac(s3, a[i + 3], b[i + 3]);
     }
-    for (; i < n; ++i) s0 = mac(s0, a[i], b[i]);
+    for (index_t r = n - i; r != 0; --r, ++i) s0 = mac(s0, a[i], b[i]);
     return (s0 + s1) + (s2 + s3);
 }
 
@@ -62,7 +64,7 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_
         y[i + 2] = scale * s2;
         y[i + 3] = scale * s3;
     }
-    for (; i < rows; ++i) y[i] = scale * dot(w + i * n, x, n);
+    for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
 // Four columns at a time: one load of u_i feeds four multiply-adds; the sum over i keeps the
@@ -85,7 +87,7 @@ inline void gemv_t(const float* w, index_t rows, index_t n, const float* TWOLAYE
         y[j + 2] = scale * s2;
         y[j + 3] = scale * s3;
     }
-    for (; j < n; ++j) {
+    for (index_t r = n - j; r != 0; --r, ++j) {
         float s = 0.0f;
         for (index_t i = 0; i < rows; ++i) s = mac(s, w[i * n + j], u[i]);
         y[j] = scale * s;
@@ -103,7 +105,7 @@ inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRI
             y[j + 2] = mac(y[j + 2], a, x[j + 2]);
             y[j + 3] = mac(y[j + 3], a, x[j + 3]);
         }
-        for (; j < n; ++j) y[j] = mac(y[j], a, x[j]);
+        for (index_t r = n - j; r != 0; --r, ++j) y[j] = mac(y[j], a, x[j]);
     } else {
         for (; j + 4 <= n; j += 4) {
             y[j] = mac(decay * y[j], a, x[j]);
@@ -111,7 +113,7 @@ inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRI
             y[j + 2] = mac(decay * y[j + 2], a, x[j + 2]);
             y[j + 3] = mac(decay * y[j + 3], a, x[j + 3]);
         }
-        for (; j < n; ++j) y[j] = mac(decay * y[j], a, x[j]);
+        for (index_t r = n - j; r != 0; --r, ++j) y[j] = mac(decay * y[j], a, x[j]);
     }
 }
 

@@ -19,6 +19,10 @@ namespace detail_neon {
 template <class T>
 using enable = std::enable_if_t<has_lanes<T>, int>;
 
+// Remainder loops count down (r = n - i): on the plain `for (; i < n; ++i)` form GCC 12 warns
+// falsely ("iteration ... invokes undefined behavior") when sizes are small compile-time
+// constants, and the library builds with -Werror.
+
 // Four accumulators: a single chain would wait for each FMA's latency.
 template <class T>
 T dot(const T* a, const T* b, index_t n) {
@@ -34,8 +38,6 @@ T dot(const T* a, const T* b, index_t n) {
     }
     for (; i + W <= n; i += W) s0 = L::fma(s0, L::load(a + i), L::load(b + i));
     T s = L::sum(L::add(L::add(s0, s1), L::add(s2, s3)));
-    // Counted down: GCC 12 warns falsely ("iteration ... invokes undefined behavior") on the
-    // plain form when n is a small compile-time size.
     for (index_t r = n - i; r != 0; --r, ++i) s += a[i] * b[i];
     return s;
 }
@@ -61,7 +63,7 @@ void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
             a3 = L::fma(a3, L::load(w3 + j), xv);
         }
         T s0 = L::sum(a0), s1 = L::sum(a1), s2 = L::sum(a2), s3 = L::sum(a3);
-        for (; j < n; ++j) {
+        for (index_t r = n - j; r != 0; --r, ++j) {
             s0 += w0[j] * x[j];
             s1 += w1[j] * x[j];
             s2 += w2[j] * x[j];
@@ -72,7 +74,7 @@ void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
         y[i + 2] = scale * s2;
         y[i + 3] = scale * s3;
     }
-    for (; i < rows; ++i) y[i] = scale * dot(w + i * n, x, n);
+    for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
 // Column blocks: each u_i is broadcast once per block and the sum over i keeps the scalar order.
@@ -102,7 +104,7 @@ void gemv_t(const T* w, index_t rows, index_t n, const T* u, T* y, T scale) {
         for (index_t i = 0; i < rows; ++i) a = L::fma(a, L::load(w + i * n + j), L::dup(u[i]));
         L::store(y + j, L::mul(L::dup(scale), a));
     }
-    for (; j < n; ++j) {
+    for (index_t r = n - j; r != 0; --r, ++j) {
         T s(0);
         for (index_t i = 0; i < rows; ++i) s += w[i * n + j] * u[i];
         y[j] = scale * s;
@@ -118,10 +120,10 @@ void scaled_axpy(T* y, const T* x, index_t n, T a, T decay) {
     index_t j = 0;
     if (decay == T(1)) {
         for (; j + W <= n; j += W) L::store(y + j, L::fma(L::load(y + j), av, L::load(x + j)));
-        for (; j < n; ++j) y[j] = y[j] + a * x[j];
+        for (index_t r = n - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
     } else {
         for (; j + W <= n; j += W) L::store(y + j, L::fma(L::mul(d, L::load(y + j)), av, L::load(x + j)));
-        for (; j < n; ++j) y[j] = decay * y[j] + a * x[j];
+        for (index_t r = n - j; r != 0; --r, ++j) y[j] = decay * y[j] + a * x[j];
     }
 }
 

@@ -75,11 +75,11 @@ void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T
         if (decay == T(1)) {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (; j < n; ++j) w[j] = w[j] + ai * x[j];
+            for (index_t r = n - j; r != 0; --r, ++j) w[j] = w[j] + ai * x[j];
         } else {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), d * batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (; j < n; ++j) w[j] = decay * w[j] + ai * x[j];
+            for (index_t r = n - j; r != 0; --r, ++j) w[j] = decay * w[j] + ai * x[j];
         }
     }
 }
@@ -92,7 +92,7 @@ void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, simd<XA>) {
     index_t j = 0;
     for (; j + Wd <= y.size(); j += Wd)
         xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(y.data() + j)).store_unaligned(y.data() + j);
-    for (; j < y.size(); ++j) y[j] = y[j] + a * x[j];
+    for (index_t r = y.size() - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
 }
 
 }  // namespace kernels
