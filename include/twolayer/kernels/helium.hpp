@@ -20,6 +20,8 @@ namespace detail_helium {
 template <class T>
 using enable = std::enable_if_t<std::is_same<T, float>::value, int>;
 
+// Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
+
 // MVE has no floating-point across-vector add.
 inline float sum(float32x4_t v) {
     return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
@@ -62,7 +64,7 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
         y[i + 2] = scale * sum(a2);
         y[i + 3] = scale * sum(a3);
     }
-    for (; i < rows; ++i) y[i] = scale * dot(w + i * n, x, n);
+    for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
 // Column blocks of eight: u_i goes from a core register straight into VFMA (the _n form).
