@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "twolayer/core/config.hpp"
 #include "twolayer/format/half.hpp"
 #include "twolayer/kernels/neon.hpp"
 
