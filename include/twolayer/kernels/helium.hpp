@@ -1,6 +1,6 @@
 // Helium (M-profile Vector Extension, Cortex-M55) float kernels: four float lanes per
-// instruction, fused multiply-adds, and tails handled by predication (VCTP) instead of scalar
-// loops, so no size has a slow path. MVE has eight vector registers: the row and column groups
+// instruction, fused multiply-adds, and tails handled by one predicated step (VCTP) instead of
+// scalar loops, so no size has a slow path. MVE has eight vector registers: the row and column groups
 // below are sized to stay within them. Overloads only; what is missing falls back to dsp's
 // kernels, then to the scalar reference. Needs MVE with floating point (__ARM_FEATURE_MVE & 2).
 #pragma once
@@ -34,7 +34,11 @@ inline float dot(const float* a, const float* b, index_t n) {
         s0 = vfmaq_f32(s0, vld1q_f32(a + i), vld1q_f32(b + i));
         s1 = vfmaq_f32(s1, vld1q_f32(a + i + 4), vld1q_f32(b + i + 4));
     }
-    for (; i < n; i += 4) {
+    if (i + 4 <= n) {
+        s1 = vfmaq_f32(s1, vld1q_f32(a + i), vld1q_f32(b + i));
+        i += 4;
+    }
+    if (i < n) {
         // Inactive lanes load as zero and add nothing.
         const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - i));
         s0 = vfmaq_f32(s0, vld1q_z_f32(a + i, p), vld1q_z_f32(b + i, p));
@@ -42,22 +46,34 @@ inline float dot(const float* a, const float* b, index_t n) {
     return sum(vaddq_f32(s0, s1));
 }
 
-// Four rows share each load of x.
+// Four rows share each load of x. Full vectors run unpredicated (GCC 12 rebuilds the predicate
+// with four extra instructions per iteration otherwise); one predicated step takes the tail.
 inline void gemv(const float* w, index_t rows, index_t n, const float* x, float* y, float scale) {
     index_t i = 0;
     for (; i + 4 <= rows; i += 4) {
+        // Bumped pointers, not base + j: GCC then uses post-incrementing loads, one instruction
+        // each, instead of an add before every load.
         const float* w0 = w + i * n;
         const float* w1 = w0 + n;
         const float* w2 = w1 + n;
         const float* w3 = w2 + n;
+        const float* xj = x;
         float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
-        for (index_t j = 0; j < n; j += 4) {
-            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - j));
-            const float32x4_t xv = vld1q_z_f32(x + j, p);
-            a0 = vfmaq_f32(a0, vld1q_z_f32(w0 + j, p), xv);
-            a1 = vfmaq_f32(a1, vld1q_z_f32(w1 + j, p), xv);
-            a2 = vfmaq_f32(a2, vld1q_z_f32(w2 + j, p), xv);
-            a3 = vfmaq_f32(a3, vld1q_z_f32(w3 + j, p), xv);
+        for (index_t k = n / 4; k != 0; --k) {
+            const float32x4_t xv = vld1q_f32(xj);
+            a0 = vfmaq_f32(a0, vld1q_f32(w0), xv);
+            a1 = vfmaq_f32(a1, vld1q_f32(w1), xv);
+            a2 = vfmaq_f32(a2, vld1q_f32(w2), xv);
+            a3 = vfmaq_f32(a3, vld1q_f32(w3), xv);
+            xj += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4;
+        }
+        if (n % 4) {
+            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n % 4));
+            const float32x4_t xv = vld1q_z_f32(xj, p);  // inactive lanes: zero, add nothing
+            a0 = vfmaq_f32(a0, vld1q_z_f32(w0, p), xv);
+            a1 = vfmaq_f32(a1, vld1q_z_f32(w1, p), xv);
+            a2 = vfmaq_f32(a2, vld1q_z_f32(w2, p), xv);
+            a3 = vfmaq_f32(a3, vld1q_z_f32(w3, p), xv);
         }
         y[i] = scale * sum(a0);
         y[i + 1] = scale * sum(a1);
@@ -67,9 +83,21 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
-// Column blocks of eight: u_i goes from a core register straight into VFMA (the _n form).
+// Column blocks of eight: u_i goes from a core register straight into VFMA (the _n form). The
+// last, partial block is the only predicated one.
 inline void gemv_t(const float* w, index_t rows, index_t n, const float* u, float* y, float scale) {
-    for (index_t j = 0; j < n; j += 8) {
+    index_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
+        const float* wj = w + j;
+        for (index_t i = 0; i < rows; ++i, wj += n) {
+            a0 = vfmaq_n_f32(a0, vld1q_f32(wj), u[i]);
+            a1 = vfmaq_n_f32(a1, vld1q_f32(wj + 4), u[i]);
+        }
+        vst1q_f32(y + j, vmulq_n_f32(a0, scale));
+        vst1q_f32(y + j + 4, vmulq_n_f32(a1, scale));
+    }
+    if (j < n) {
         const mve_pred16_t p0 = vctp32q(static_cast<std::uint32_t>(n - j));
         const mve_pred16_t p1 = vctp32q(static_cast<std::uint32_t>(n - j > 4 ? n - j - 4 : 0));
         float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
@@ -85,17 +113,18 @@ inline void gemv_t(const float* w, index_t rows, index_t n, const float* u, floa
 
 // y = decay y + a x; decay == 1 skips the multiply.
 inline void scaled_axpy(float* y, const float* x, index_t n, float a, float decay) {
+    index_t j = 0;
     if (decay == 1.0f) {
-        for (index_t j = 0; j < n; j += 4) {
-            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - j));
-            vst1q_p_f32(y + j, vfmaq_n_f32(vld1q_z_f32(y + j, p), vld1q_z_f32(x + j, p), a), p);
-        }
+        for (; j + 4 <= n; j += 4) vst1q_f32(y + j, vfmaq_n_f32(vld1q_f32(y + j), vld1q_f32(x + j), a));
     } else {
-        for (index_t j = 0; j < n; j += 4) {
-            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - j));
-            const float32x4_t d = vmulq_n_f32(vld1q_z_f32(y + j, p), decay);
-            vst1q_p_f32(y + j, vfmaq_n_f32(d, vld1q_z_f32(x + j, p), a), p);
-        }
+        for (; j + 4 <= n; j += 4)
+            vst1q_f32(y + j, vfmaq_n_f32(vmulq_n_f32(vld1q_f32(y + j), decay), vld1q_f32(x + j), a));
+    }
+    if (j < n) {
+        const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - j));
+        float32x4_t d = vld1q_z_f32(y + j, p);
+        if (decay != 1.0f) d = vmulq_n_f32(d, decay);
+        vst1q_p_f32(y + j, vfmaq_n_f32(d, vld1q_z_f32(x + j, p), a), p);
     }
 }
 
