@@ -113,18 +113,18 @@ inline void gemv_t(const float* w, index_t rows, index_t n, const float* u, floa
 
 // y = decay y + a x; decay == 1 skips the multiply.
 inline void scaled_axpy(float* y, const float* x, index_t n, float a, float decay) {
-    index_t j = 0;
+    // Bumped pointers: post-incrementing loads and stores (see gemv).
     if (decay == 1.0f) {
-        for (; j + 4 <= n; j += 4) vst1q_f32(y + j, vfmaq_n_f32(vld1q_f32(y + j), vld1q_f32(x + j), a));
+        for (index_t k = n / 4; k != 0; --k, y += 4, x += 4) vst1q_f32(y, vfmaq_n_f32(vld1q_f32(y), vld1q_f32(x), a));
     } else {
-        for (; j + 4 <= n; j += 4)
-            vst1q_f32(y + j, vfmaq_n_f32(vmulq_n_f32(vld1q_f32(y + j), decay), vld1q_f32(x + j), a));
+        for (index_t k = n / 4; k != 0; --k, y += 4, x += 4)
+            vst1q_f32(y, vfmaq_n_f32(vmulq_n_f32(vld1q_f32(y), decay), vld1q_f32(x), a));
     }
-    if (j < n) {
-        const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - j));
-        float32x4_t d = vld1q_z_f32(y + j, p);
+    if (n % 4) {
+        const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n % 4));
+        float32x4_t d = vld1q_z_f32(y, p);
         if (decay != 1.0f) d = vmulq_n_f32(d, decay);
-        vst1q_p_f32(y + j, vfmaq_n_f32(d, vld1q_z_f32(x + j, p), a), p);
+        vst1q_p_f32(y, vfmaq_n_f32(d, vld1q_z_f32(x, p), a), p);
     }
 }
 
