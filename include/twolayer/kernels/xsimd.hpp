@@ -41,7 +41,13 @@ T dot(const T* a, const T* b, index_t n) {
         s3 = xsimd::fma(batch::load_unaligned(a + i + 3 * W), batch::load_unaligned(b + i + 3 * W), s3);
     }
     for (; i + W <= n; i += W) s0 = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
-    T s = xsimd::hadd((s0 + s1) + (s2 + s3));
+    // Lanes summed through memory, not xsimd::hadd: GCC 12 reports "used uninitialized" inside
+    // avx512fintrin.h for hadd<double> on AVX-512, an error under -Werror in every includer now
+    // that this is the host's default arch. Once per dot, so the cost does not matter.
+    T lane[W];
+    ((s0 + s1) + (s2 + s3)).store_unaligned(lane);
+    T s(0);
+    for (index_t k = 0; k < W; ++k) s += lane[k];
     // Counting the remainder down keeps GCC from a false "iteration ... invokes undefined
     // behavior" when n is a small compile-time size (GCC 12, -Waggressive-loop-optimizations).
     for (index_t r = n - i; r != 0; --r, ++i) s += a[i] * b[i];
