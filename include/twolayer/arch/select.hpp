@@ -9,7 +9,7 @@
 
 #if defined(TWOLAYER_ARCH_SCALAR) || defined(TWOLAYER_ARCH_SIMD) || defined(TWOLAYER_ARCH_NEON) || \
     defined(TWOLAYER_ARCH_NEON_FP16) || defined(TWOLAYER_ARCH_DSP) || defined(TWOLAYER_ARCH_HELIUM)
-#define TWOLAYER_ARCH_FORCED 1
+// forced by the build
 #elif defined(__ARM_FEATURE_MVE)
 #define TWOLAYER_ARCH_HELIUM 1
 #elif defined(__ARM_FEATURE_DSP) && !defined(__ARM_NEON)
