@@ -45,7 +45,7 @@ std::uint64_t training_digest(std::uint64_t seed) {
     const vec_view<const double, N> xv(x, N);
     for (int step = 0; step < 10000; ++step) {
         for (double& xi : x) xi = g.next();
-        if (!sgd.step(student, xv, teacher.forward(xv), arch::scalar{})) return 0;
+        if (!sgd.step(student, xv, teacher.forward(xv, arch::scalar{}), arch::scalar{})) return 0;
     }
     fnv1a h;
     for (index_t i = 0; i < N * 4; ++i) h.add(student.W().data()[i]);

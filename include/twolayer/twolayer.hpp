@@ -1,5 +1,6 @@
 // Umbrella header: the whole device library.
 #pragma once
+#include "twolayer/arch/select.hpp"  // first: the default arch with its kernels, before any use
 #include "twolayer/core/storage.hpp"
 #include "twolayer/format/rounding.hpp"
 #include "twolayer/format/traits.hpp"

@@ -3,19 +3,16 @@
 // through the arch tag's base class. Sums are split over several accumulators for throughput, so
 // results differ from the scalar kernels by rounding only (tested: a few ulp times the fan-in).
 #pragma once
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "twolayer/arch/simd.hpp"
+#include "twolayer/core/view.hpp"
+#include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/scalar.hpp"
 
 namespace twolayer {
 namespace kernels {
-
-// XA: an xsimd architecture (xsimd::sse2, xsimd::avx2, xsimd::neon64, ...).
-template <class XA>
-struct simd : scalar {
-    using xsimd_arch = XA;
-    static constexpr const char* name = XA::name();
-};
 
 namespace detail_simd {
 
@@ -44,8 +41,16 @@ T dot(const T* a, const T* b, index_t n) {
         s3 = xsimd::fma(batch::load_unaligned(a + i + 3 * W), batch::load_unaligned(b + i + 3 * W), s3);
     }
     for (; i + W <= n; i += W) s0 = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
-    T s = xsimd::hadd((s0 + s1) + (s2 + s3));
-    for (; i < n; ++i) s += a[i] * b[i];
+    // Lanes summed through memory, not xsimd::hadd: GCC 12 reports "used uninitialized" inside
+    // avx512fintrin.h for hadd<double> on AVX-512, an error under -Werror in every includer now
+    // that this is the host's default arch. Once per dot, so the cost does not matter.
+    T lane[W];
+    ((s0 + s1) + (s2 + s3)).store_unaligned(lane);
+    T s(0);
+    for (index_t k = 0; k < W; ++k) s += lane[k];
+    // Counting the remainder down keeps GCC from a false "iteration ... invokes undefined
+    // behavior" when n is a small compile-time size (GCC 12, -Waggressive-loop-optimizations).
+    for (index_t r = n - i; r != 0; --r, ++i) s += a[i] * b[i];
     return s;
 }
 
@@ -76,11 +81,11 @@ void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T
         if (decay == T(1)) {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (; j < n; ++j) w[j] = w[j] + ai * x[j];
+            for (index_t r = n - j; r != 0; --r, ++j) w[j] = w[j] + ai * x[j];
         } else {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), d * batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (; j < n; ++j) w[j] = decay * w[j] + ai * x[j];
+            for (index_t r = n - j; r != 0; --r, ++j) w[j] = decay * w[j] + ai * x[j];
         }
     }
 }
@@ -93,13 +98,8 @@ void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, simd<XA>) {
     index_t j = 0;
     for (; j + Wd <= y.size(); j += Wd)
         xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(y.data() + j)).store_unaligned(y.data() + j);
-    for (; j < y.size(); ++j) y[j] = y[j] + a * x[j];
+    for (index_t r = y.size() - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
 }
 
 }  // namespace kernels
-
-namespace arch {
-template <class XA>
-using simd = kernels::simd<XA>;
-}  // namespace arch
 }  // namespace twolayer

@@ -1,0 +1,65 @@
+// Armv8.2-A half-precision arithmetic (Cortex-A76 class): a dot product of f16 vectors computed
+// with native fp16 fused multiply-adds, eight lanes per instruction. Not yet an overload: the
+// f16 accumulator type of the overload set is being settled, so this is a standalone function
+// that the format work wires in. float and double kernels are neon's (the tag inherits).
+#pragma once
+#include <arm_neon.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "twolayer/core/config.hpp"
+#include "twolayer/format/half.hpp"
+#include "twolayer/kernels/neon.hpp"
+
+#if defined(__ARM_FEATURE_FP16_VECTOR_ARITHMETIC)
+namespace twolayer::kernels {
+namespace detail_neon_fp16 {
+
+// f16 is its bit pattern and nothing else, so an array of them is an array of uint16 lanes.
+inline float16x8_t load(const f16* p) {
+    static_assert(sizeof(f16) == 2, "f16 must be exactly its 16 bits");
+    std::uint16_t b[8];
+    std::memcpy(b, p, sizeof b);  // compiles to one vector load; no aliasing question
+    return vreinterpretq_f16_u16(vld1q_u16(b));
+}
+
+inline float32x4_t widen_sum(float32x4_t acc, float16x8_t h) {
+    return vaddq_f32(acc, vaddq_f32(vcvt_f32_f16(vget_low_f16(h)), vcvt_f32_f16(vget_high_f16(h))));
+}
+
+}  // namespace detail_neon_fp16
+
+// sum_i a_i b_i. Products accumulate in fp16 for at most `block` elements per lane pair, then
+// move into float: fp16's 11 significant bits would otherwise be swamped by a long sum (the error
+// of a pure fp16 sum grows with n times fp16's epsilon, 1e-3). Products beyond 65504 overflow to
+// infinity, as in any fp16 arithmetic.
+inline float dot_f16_native(const f16* a, const f16* b, index_t n) {
+    using namespace detail_neon_fp16;
+    constexpr index_t block = 64;  // 4 fp16 products per lane and accumulator before widening
+    float32x4_t total = vdupq_n_f32(0.0f);
+    index_t i = 0;
+    while (i + 16 <= n) {
+        const index_t end = i + block <= n ? i + block : i + (n - i) / 16 * 16;
+        float16x8_t s0 = vdupq_n_f16(0), s1 = vdupq_n_f16(0);
+        for (; i < end; i += 16) {
+            s0 = vfmaq_f16(s0, load(a + i), load(b + i));
+            s1 = vfmaq_f16(s1, load(a + i + 8), load(b + i + 8));
+        }
+        total = widen_sum(widen_sum(total, s0), s1);
+    }
+    if (i < n) {
+        // The last 1..15 elements, zero-padded: zeros add nothing to the sum.
+        f16 ta[16] = {}, tb[16] = {};  // bits 0: +0.0
+        const index_t r = n - i;
+        std::memcpy(ta, a + i, r * sizeof(f16));
+        std::memcpy(tb, b + i, r * sizeof(f16));
+        const float16x8_t s0 = vfmaq_f16(vdupq_n_f16(0), load(ta), load(tb));
+        const float16x8_t s1 = vfmaq_f16(vdupq_n_f16(0), load(ta + 8), load(tb + 8));
+        total = widen_sum(widen_sum(total, s0), s1);
+    }
+    return vaddvq_f32(total);
+}
+
+}  // namespace twolayer::kernels
+#endif
