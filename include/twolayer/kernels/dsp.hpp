@@ -9,6 +9,7 @@
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
+#include "twolayer/kernels/dsp_fixed.hpp"  // 16-bit fixed point (SMLALD)
 #include "twolayer/kernels/scalar.hpp"
 
 namespace twolayer::kernels {

@@ -1,7 +1,7 @@
-// Armv8.2-A half-precision arithmetic (Cortex-A76 class): a dot product of f16 vectors computed
-// with native fp16 fused multiply-adds, eight lanes per instruction. Not yet an overload: the
-// f16 accumulator type of the overload set is being settled, so this is a standalone function
-// that the format work wires in. float and double kernels are neon's (the tag inherits).
+// Armv8.2-A half-precision arithmetic (Cortex-A76 class): dot products of f16 vectors computed
+// with native fp16 fused multiply-adds, eight lanes per instruction, delivered in f16's
+// accumulator type (float), as overloads of dot and gemv for f16 networks. float and double
+// kernels are neon's (the tag inherits).
 #pragma once
 #include <arm_neon.h>
 
@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "twolayer/core/config.hpp"
+#include "twolayer/core/view.hpp"
 #include "twolayer/format/half.hpp"
 #include "twolayer/kernels/neon.hpp"
 
@@ -59,6 +60,17 @@ inline float dot_f16_native(const f16* a, const f16* b, index_t n) {
         total = widen_sum(widen_sum(total, s0), s1);
     }
     return vaddvq_f32(total);
+}
+
+template <index_t E1, index_t E2>
+float dot(vec_view<const f16, E1> a, vec_view<const f16, E2> b, neon_fp16) {
+    return dot_f16_native(a.data(), b.data(), a.size());
+}
+
+// y_i = scale * (W x)_i, as the scalar gemv with the native dot.
+template <class C, index_t R, index_t K, index_t EX, index_t EY>
+void gemv(mat_view<const f16, R, K> W, vec_view<const f16, EX> x, vec_view<C, EY> y, C scale, neon_fp16) {
+    for (index_t i = 0; i < W.rows(); ++i) y[i] = C(scale * C(dot_f16_native(W.row(i).data(), x.data(), W.cols())));
 }
 
 }  // namespace twolayer::kernels
