@@ -74,6 +74,23 @@ __attribute__((noipa)) void bm_rank1() {
                           vec_view<const float, N>(g_a, N), 1e-6f, 1.0f, Arch{});
 }
 
+// 16-bit fixed point (Q3.12): exact 64-bit sums; the DSP arch uses SMLALD (two MACs each).
+alignas(64) q3_12 g_qa[N];  // aligned as network storage is
+alignas(64) q3_12 g_qb[N];
+alignas(64) q3_12 g_qW[P * N];
+float g_qy[P];
+
+template <class Arch>
+__attribute__((noipa)) void bm_dot_q15() {
+    g_sink = float(kernels::dot(vec_view<const q3_12, N>(g_qa, N), vec_view<const q3_12, N>(g_qb, N), Arch{}));
+}
+
+template <class Arch>
+__attribute__((noipa)) void bm_gemv_q15() {
+    kernels::gemv(mat_view<const q3_12, P, N>(g_qW, P, N), vec_view<const q3_12, N>(g_qa, N),
+                  vec_view<float, P>(g_qy, P), 0.125f, Arch{});
+}
+
 template <class Arch>
 __attribute__((noipa)) void bm_sgd_step() {
     const unsigned i = g_next++ % SAMPLES;
@@ -117,6 +134,10 @@ void run_all(const char* arch) {
     run_bench(bm_gemv<Arch>, K_KERNEL);
     report("rank1_update", arch, K_KERNEL, P * N);
     run_bench(bm_rank1<Arch>, K_KERNEL);
+    report("dot_q15", arch, K_KERNEL, N);
+    run_bench(bm_dot_q15<Arch>, K_KERNEL);
+    report("gemv_q15", arch, K_KERNEL, P * N);
+    run_bench(bm_gemv_q15<Arch>, K_KERNEL);
     // MAC convention: forward P N + first-layer update P N; the O(P) second layer is not counted.
     fresh_state();
     report("sgd_step", arch, K_STEP, 2 * P * N);
@@ -135,6 +156,9 @@ int main() {
     for (float& v : g_b) v = r.gaussian<float>();
     for (float& v : g_W) v = r.gaussian<float>();
     for (float& v : g_u) v = r.gaussian<float>();
+    for (q3_12& v : g_qa) v = q3_12(r.next());
+    for (q3_12& v : g_qb) v = q3_12(r.next());
+    for (q3_12& v : g_qW) v = q3_12(r.next());
     // The reference experiment's first training samples: x from its stream, y from its teacher.
     reference::setup(g_model);
     gaussian_rng stream(reference::SEED, reference::TRAINING_STREAM);

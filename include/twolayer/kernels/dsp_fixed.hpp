@@ -37,7 +37,8 @@ inline std::int64_t dot(const std::int16_t* TWOLAYER_RESTRICT a, const std::int1
         s = __smlald(pair(a + i + 4), pair(b + i + 4), s);
         s = __smlald(pair(a + i + 6), pair(b + i + 6), s);
     }
-    for (; i < n; ++i) s += std::int32_t(a[i]) * std::int32_t(b[i]);
+    // Counted down: GCC 12 warns falsely on `for (; i < n; ++i)` here when n is a small constant.
+    for (index_t r = n - i; r > 0; --r, ++i) s += std::int32_t(a[i]) * std::int32_t(b[i]);
     return s;
 }
 
