@@ -81,3 +81,21 @@ TL_TEST(weighted_loss_weights_by_class) {
     TL_CHECK(w.deriv(0.0, 1.0) == -4.0);
     TL_CHECK(w.deriv(0.0, -1.0) == 0.5);
 }
+
+TL_TEST(derivative_from_cached_value_is_bit_identical) {
+    // The backward pass takes g' from the forward cache for tanh and sigmoid; it must be the very
+    // value d1 gives (same operations on the same g), so training results do not change.
+    TL_CHECK(has_d1_from_value<act::tanh>::value && has_d1_from_value<act::sigmoid>::value);
+    TL_CHECK(!has_d1_from_value<act::erf>::value);
+    gaussian_rng g(17);
+    int bad = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const double x = 4.0 * g.next();
+        const float xf = float(x);
+        bad += act::tanh::d1_from_value(act::tanh::value(x)) != act::tanh::d1(x);
+        bad += act::tanh::d1_from_value(act::tanh::value(xf)) != act::tanh::d1(xf);
+        bad += act::sigmoid::d1_from_value(act::sigmoid::value(x)) != act::sigmoid::d1(x);
+        bad += act::sigmoid::d1_from_value(act::sigmoid::value(xf)) != act::sigmoid::d1(xf);
+    }
+    TL_CHECK(bad == 0);
+}

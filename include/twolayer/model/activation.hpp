@@ -1,6 +1,8 @@
 // Activation functions g with first and second derivatives. Each is a type (compile-time choice
 // on the device); activation_id names them at run time for host tools.
 #pragma once
+#include <type_traits>
+
 #include "twolayer/core/math.hpp"
 
 namespace twolayer {
@@ -8,6 +10,9 @@ namespace twolayer {
 enum class activation_id { erf, relu, quadratic, tanh, sigmoid, linear, abs };
 
 namespace act {
+
+// An activation may also give g'(x) from g(x) (tanh, sigmoid): the backward pass then reuses the
+// forward cache instead of evaluating the function again. has_d1_from_value tells which do.
 
 // g(x) = erf(x / sqrt 2): the teacher-student literature's sigmoidal unit (closed forms exist).
 struct erf {
@@ -40,6 +45,8 @@ struct tanh {
     static constexpr const char* name = "tanh";
     template <class T> static T value(T x) { return math::tanh(x); }
     template <class T> static T d1(T x) { T t = math::tanh(x); return T(1) - t * t; }
+    // g' from g = tanh(x) itself: the same operations on the same value as d1, without tanh again.
+    template <class T> static T d1_from_value(T g) { return T(1) - g * g; }
     template <class T> static T d2(T x) { T t = math::tanh(x); return T(-2) * t * (T(1) - t * t); }
 };
 
@@ -53,6 +60,7 @@ struct sigmoid {
         return e / (T(1) + e);
     }
     template <class T> static T d1(T x) { T s = value(x); return s * (T(1) - s); }
+    template <class T> static T d1_from_value(T s) { return s * (T(1) - s); }
     template <class T> static T d2(T x) { T s = value(x); return s * (T(1) - s) * (T(1) - T(2) * s); }
 };
 
@@ -73,6 +81,11 @@ struct abs {
 };
 
 }  // namespace act
+
+template <class Act, class = void>
+struct has_d1_from_value : std::false_type {};
+template <class Act>
+struct has_d1_from_value<Act, decltype(void(Act::template d1_from_value<float>(0.0f)))> : std::true_type {};
 
 // Calls f(Act{}) with the activation type named by id: the bridge from a run-time choice
 // (a command-line flag) to the compile-time activation types.

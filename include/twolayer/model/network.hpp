@@ -88,7 +88,13 @@ compute_t<F> forward(const network_ref<F, N, P, Act>& net, vec_view<const storag
 // Backward signal after forward: delta_k = d yhat / d lambda_k = v_k g'(lambda_k).
 template <class F, index_t N, index_t P, class Act>
 void backward_signal(const network_ref<F, N, P, Act>& net) {
-    for (index_t k = 0; k < net.hidden(); ++k) net.delta[k] = value_of<F>(net.v[k]) * Act::d1(net.lambda[k]);
+    for (index_t k = 0; k < net.hidden(); ++k) {
+        if constexpr (has_d1_from_value<Act>::value) {
+            net.delta[k] = value_of<F>(net.v[k]) * Act::d1_from_value(net.g[k]);  // same bits as d1
+        } else {
+            net.delta[k] = value_of<F>(net.v[k]) * Act::d1(net.lambda[k]);
+        }
+    }
 }
 
 // Owning network. Sizes are template parameters; the object holds weights and forward cache.
