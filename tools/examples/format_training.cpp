@@ -14,6 +14,7 @@
 
 #include "twolayer/teacher/format_comparison.hpp"
 #include "twolayer/twolayer.hpp"
+#include "cli_number.hpp"
 
 using namespace twolayer;
 
@@ -26,18 +27,6 @@ struct options {
     double t_max = 1000, lr = 0.2, sigma = 0.0;
     unsigned long seed = 1;
 };
-
-bool parse_number(const char* flag, const char* text, double lo, double hi, double& out) {
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text, &end);
-    if (errno || end == text || *end || !(v >= lo && v <= hi)) {
-        std::fprintf(stderr, "format_training: %s needs a number in [%g, %g], got '%s'\n", flag, lo, hi, text);
-        return false;
-    }
-    out = v;
-    return true;
-}
 
 bool parse(int argc, char** argv, options& o) {
     for (int i = 1; i < argc; ++i) {
@@ -52,10 +41,10 @@ bool parse(int argc, char** argv, options& o) {
         }
         const char* v = argv[++i];
         double d = 0;
-        if (!std::strcmp(a, "--t-max")) { if (!parse_number(a, v, 1, 1e5, o.t_max)) return false; }
-        else if (!std::strcmp(a, "--lr")) { if (!parse_number(a, v, 1e-6, 10, o.lr)) return false; }
-        else if (!std::strcmp(a, "--sigma")) { if (!parse_number(a, v, 0, 10, o.sigma)) return false; }
-        else if (!std::strcmp(a, "--seed")) { if (!parse_number(a, v, 0, 4e9, d)) return false; o.seed = (unsigned long)d; }
+        if (!std::strcmp(a, "--t-max")) { if (!parse_number("format_training", a, v, 1, 1e5, o.t_max)) return false; }
+        else if (!std::strcmp(a, "--lr")) { if (!parse_number("format_training", a, v, 1e-6, 10, o.lr)) return false; }
+        else if (!std::strcmp(a, "--sigma")) { if (!parse_number("format_training", a, v, 0, 10, o.sigma)) return false; }
+        else if (!std::strcmp(a, "--seed")) { if (!parse_number("format_training", a, v, 0, 4e9, d)) return false; o.seed = (unsigned long)d; }
         else {
             std::fprintf(stderr, "format_training: unknown option %s (see --help)\n", a);
             return false;

@@ -14,6 +14,7 @@
 #include "twolayer/kernels/xsimd.hpp"
 #include "twolayer/teacher/generalization_error.hpp"
 #include "twolayer/twolayer.hpp"
+#include "cli_number.hpp"
 
 using namespace twolayer;
 
@@ -26,18 +27,6 @@ struct options {
     double t_max = 2000, lr = 0.5, init_scale = 1e-3;
     unsigned long seed = 1, mc_samples = 4000000;
 };
-
-bool parse_number(const char* flag, const char* text, double lo, double hi, double& out) {
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text, &end);
-    if (errno || end == text || *end || !(v >= lo && v <= hi)) {
-        std::fprintf(stderr, "learning_curve: %s needs a number in [%g, %g], got '%s'\n", flag, lo, hi, text);
-        return false;
-    }
-    out = v;
-    return true;
-}
 
 bool parse(int argc, char** argv, options& o) {
     for (int i = 1; i < argc; ++i) {
@@ -52,11 +41,11 @@ bool parse(int argc, char** argv, options& o) {
         }
         const char* v = argv[++i];
         double d = 0;
-        if (!std::strcmp(a, "--t-max")) { if (!parse_number(a, v, 1, 1e6, o.t_max)) return false; }
-        else if (!std::strcmp(a, "--lr")) { if (!parse_number(a, v, 1e-6, 10, o.lr)) return false; }
-        else if (!std::strcmp(a, "--init-scale")) { if (!parse_number(a, v, 0, 10, o.init_scale)) return false; }
-        else if (!std::strcmp(a, "--seed")) { if (!parse_number(a, v, 0, 4e9, d)) return false; o.seed = (unsigned long)d; }
-        else if (!std::strcmp(a, "--mc-samples")) { if (!parse_number(a, v, 1000, 1e9, d)) return false; o.mc_samples = (unsigned long)d; }
+        if (!std::strcmp(a, "--t-max")) { if (!parse_number("learning_curve", a, v, 1, 1e6, o.t_max)) return false; }
+        else if (!std::strcmp(a, "--lr")) { if (!parse_number("learning_curve", a, v, 1e-6, 10, o.lr)) return false; }
+        else if (!std::strcmp(a, "--init-scale")) { if (!parse_number("learning_curve", a, v, 0, 10, o.init_scale)) return false; }
+        else if (!std::strcmp(a, "--seed")) { if (!parse_number("learning_curve", a, v, 0, 4e9, d)) return false; o.seed = (unsigned long)d; }
+        else if (!std::strcmp(a, "--mc-samples")) { if (!parse_number("learning_curve", a, v, 1000, 1e9, d)) return false; o.mc_samples = (unsigned long)d; }
         else {
             std::fprintf(stderr, "learning_curve: unknown option '%s' (see --help)\n", a);
             return false;
