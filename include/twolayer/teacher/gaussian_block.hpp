@@ -44,23 +44,30 @@ using words = std::uint32_t[4][chunk_blocks];
 
 // Philox4x32-10 of counters pos .. pos + nb - 1 (nb <= chunk_blocks), word k of block i in x[k][i].
 // The same rounds as philox4x32::block, written as a loop over independent blocks so it vectorizes.
+// On 64-bit targets each 32-bit word travels in a 64-bit lane: the 32 x 32 -> 64 products are then
+// lane-wise (x86 has no 32-bit multiply-high; in 32-bit lanes GCC 12 spends more shuffles on
+// splitting the products than on the rounds: 3.5 ns against 2.1 ns per block on the AVX-512 host).
+// The values never exceed 32 bits, so both lane widths give the same words.
 inline void philox(std::uint64_t pos, index_t nb, std::uint32_t s0, std::uint32_t s1, std::uint32_t key0,
                    std::uint32_t key1, words& x) {
+    using lane = std::conditional_t<(sizeof(void*) >= 8), std::uint64_t, std::uint32_t>;
+    using u32 = std::uint32_t;
+    using u64 = std::uint64_t;
     for (index_t i = 0; i < nb; ++i) {
-        const std::uint64_t p = pos + i;
-        std::uint32_t c0 = std::uint32_t(p), c1 = std::uint32_t(p >> 32), c2 = s0, c3 = s1;
-        std::uint32_t k0 = key0, k1 = key1;
+        const u64 p = pos + i;
+        lane c0 = u32(p), c1 = u32(p >> 32), c2 = s0, c3 = s1;
+        lane k0 = key0, k1 = key1;
 #pragma GCC unroll 10
         for (int round = 0; round < 10; ++round) {
-            const std::uint64_t p0 = std::uint64_t(0xD2511F53u) * c0;
-            const std::uint64_t p1 = std::uint64_t(0xCD9E8D57u) * c2;
-            const std::uint32_t n0 = std::uint32_t(p1 >> 32) ^ c1 ^ k0;
-            const std::uint32_t n2 = std::uint32_t(p0 >> 32) ^ c3 ^ k1;
-            c0 = n0; c1 = std::uint32_t(p1); c2 = n2; c3 = std::uint32_t(p0);
-            k0 += 0x9E3779B9u;
-            k1 += 0xBB67AE85u;
+            const u64 p0 = u64(0xD2511F53u) * u64(u32(c0));
+            const u64 p1 = u64(0xCD9E8D57u) * u64(u32(c2));
+            const lane n0 = lane(u32(p1 >> 32)) ^ c1 ^ k0;
+            const lane n2 = lane(u32(p0 >> 32)) ^ c3 ^ k1;
+            c0 = n0; c1 = u32(p1); c2 = n2; c3 = u32(p0);
+            k0 = u32(k0 + 0x9E3779B9u);
+            k1 = u32(k1 + 0xBB67AE85u);
         }
-        x[0][i] = c0; x[1][i] = c1; x[2][i] = c2; x[3][i] = c3;
+        x[0][i] = u32(c0); x[1][i] = u32(c1); x[2][i] = u32(c2); x[3][i] = u32(c3);
     }
 }
 
@@ -264,21 +271,23 @@ private:
     T spare_[per_block] = {};
     index_t used_ = per_block;
 
+    // Always a whole chunk (the loops then have constant trip counts and no masked remainders);
+    // only the first nb blocks are handed out and consumed.
     void blocks(index_t nb, T* out) {
+        constexpr index_t B = detail_gb::chunk_blocks;
         alignas(64) detail_gb::words x;
-        detail_gb::philox(pos_, nb, s0_, s1_, key0_, key1_, x);
+        detail_gb::philox(pos_, B, s0_, s1_, key0_, key1_, x);
         pos_ += nb;
         if constexpr (is_float) {
-            alignas(64) float c0[detail_gb::chunk_blocks], s0[detail_gb::chunk_blocks];
-            alignas(64) float c1[detail_gb::chunk_blocks], s1[detail_gb::chunk_blocks];
-            detail_gb::box_muller(x[0], x[2], nb, c0, s0);
-            detail_gb::box_muller(x[1], x[3], nb, c1, s1);
+            alignas(64) float c0[B], s0[B], c1[B], s1[B];
+            detail_gb::box_muller(x[0], x[2], B, c0, s0);
+            detail_gb::box_muller(x[1], x[3], B, c1, s1);
             for (index_t i = 0; i < nb; ++i) {
                 out[4 * i] = c0[i]; out[4 * i + 1] = s0[i]; out[4 * i + 2] = c1[i]; out[4 * i + 3] = s1[i];
             }
         } else {
-            alignas(64) double c[detail_gb::chunk_blocks], s[detail_gb::chunk_blocks];
-            detail_gb::box_muller(x[0], x[1], x[2], x[3], nb, c, s);
+            alignas(64) double c[B], s[B];
+            detail_gb::box_muller(x[0], x[1], x[2], x[3], B, c, s);
             for (index_t i = 0; i < nb; ++i) { out[2 * i] = c[i]; out[2 * i + 1] = s[i]; }
         }
     }
