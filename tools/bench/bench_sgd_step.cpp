@@ -164,6 +164,41 @@ void bm_sampler(benchmark::State& st) {
     st.counters["samples"] = benchmark::Counter(double(N) * double(st.iterations()), benchmark::Counter::kIsRate);
 }
 
+// gaussian_block's two phases on their own, for 512 floats (32 chunks of 16 blocks): Philox
+// words, and Box-Muller on fixed words.
+void bm_block_philox(benchmark::State& st) {
+    alignas(64) tl::detail_gb::words x;
+    std::uint64_t pos = 0;
+    for (auto _ : st) {
+        for (int c = 0; c < 512 / 4 / int(tl::detail_gb::chunk_blocks); ++c, pos += tl::detail_gb::chunk_blocks) {
+            tl::detail_gb::philox(pos, tl::detail_gb::chunk_blocks, 1, 0, 1, 0, x);
+            benchmark::DoNotOptimize(x);
+            benchmark::ClobberMemory();
+        }
+    }
+    st.counters["samples"] = benchmark::Counter(512.0 * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+void bm_block_box_muller(benchmark::State& st) {
+    constexpr tl::index_t B = tl::detail_gb::chunk_blocks;
+    alignas(64) tl::detail_gb::words x;
+    tl::detail_gb::philox(0, B, 1, 0, 1, 0, x);
+    alignas(64) float c0[B], s0[B], c1[B], s1[B];
+    for (auto _ : st) {
+        for (int c = 0; c < 512 / 4 / int(B); ++c) {
+            benchmark::DoNotOptimize(x);
+            tl::detail_gb::box_muller(x[0], x[2], B, c0, s0);
+            tl::detail_gb::box_muller(x[1], x[3], B, c1, s1);
+            benchmark::DoNotOptimize(c0); benchmark::DoNotOptimize(s0);
+            benchmark::DoNotOptimize(c1); benchmark::DoNotOptimize(s1);
+            benchmark::ClobberMemory();
+        }
+    }
+    st.counters["samples"] = benchmark::Counter(512.0 * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(bm_block_philox)->Name("sampler/float/N512/block_philox_only");
+BENCHMARK(bm_block_box_muller)->Name("sampler/float/N512/block_box_muller_only");
+
 BENCHMARK(bm_fma_peak<float>)->Name("machine/float/fma_peak");
 BENCHMARK(bm_fma_peak<double>)->Name("machine/double/fma_peak");
 BENCHMARK(bm_l1_stream<float>)->Name("machine/float/l1_stream");

@@ -4,7 +4,8 @@ machine's FMA peak and L1 load/store rate, the Gaussian samplers alone, and one 
 step for every N in {32, 128, 512, 2048}, P in {2, 8, 32}, float and double: twolayer on scalar and
 xsimd kernels against the Eigen peer, x given and x drawn, with the roofline and ratios.
 
-Every figure is the median over --repetitions runs (the machine is shared; single runs are noisy).
+Every figure is the median over --repetitions runs of the process's CPU time (the machine is
+shared: CPU time leaves out the time the core spent on other processes; rates use it too).
 
 usage: tools/bench/run_sgd_bench.py [path/to/bench_sgd_step] [--min-time SECONDS] [--repetitions R]
                                     [--filter REGEX]"""
@@ -59,12 +60,12 @@ def main(argv):
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
             continue
         name = b.get("run_name", b["name"])
-        ns[name] = b["real_time"] * scale[b["time_unit"]]
+        ns[name] = b["cpu_time"] * scale[b["time_unit"]]
         counters[name] = b
     ctx = data["context"]
     print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs, "
           f"{ctx.get('mhz_per_cpu', '?')} MHz (nominal); medians of {reps} repetitions, "
-          f"min time {min_time} s each\n")
+          f"min time {min_time} s each, CPU time\n")
 
     # Machine bounds, per ns.
     fma, l1 = {}, {}
@@ -90,11 +91,14 @@ def main(argv):
         k = f"sampler/{t}/N512"
         if f"{k}/gaussian_block" in ns:
             rng, blk, std = ns[f"{k}/gaussian_rng"], ns[f"{k}/gaussian_block"], ns[f"{k}/std_normal"]
-            rows.append(f"| {t} | {rng:.0f} | {blk:.0f} | {std:.0f} | {blk / 512:.2f} | {std / blk:.1f} | {rng / blk:.1f} |")
+            ph, bm = ns.get(f"{k}/block_philox_only"), ns.get(f"{k}/block_box_muller_only")
+            rows.append(f"| {t} | {rng:.0f} | {blk:.0f} | {f'{ph:.0f}' if ph else ''} | {f'{bm:.0f}' if bm else ''} | "
+                        f"{std:.0f} | {blk / 512:.2f} | {std / blk:.1f} | {rng / blk:.1f} |")
     if rows:
-        print("| type | gaussian_rng ns | gaussian_block ns | std::normal_distribution + mt19937 ns | "
-              "block ns/sample | std / block | rng / block |")
-        print("|---|---|---|---|---|---|---|")
+        print("512 samples per call:\n")
+        print("| type | gaussian_rng ns | gaussian_block ns | its Philox alone | its Box-Muller alone | "
+              "std::normal_distribution + mt19937 ns | block ns/sample | std / block | rng / block |")
+        print("|---|---|---|---|---|---|---|---|---|")
         print("\n".join(rows) + "\n")
 
     print("Roofline: (P + P*) N MACs of the two forward passes at the FMA peak, plus P N elements of "
