@@ -3,8 +3,12 @@
 //   twolayer on the scalar reference kernels, twolayer on the xsimd kernels, and the peer a user
 //   would write instead: a hand-written Eigen fixed-size implementation of the same step.
 // Variants "given_x" (the sample is already in memory) and "drawn_x" (the step also draws x:
-// twolayer's Gaussian stream vs Eigen + std::normal_distribution).
+// twolayer's gaussian_rng ("twolayer") and gaussian_block ("block") vs Eigen +
+// std::normal_distribution).
 // Counters: MACs = 3 P N + P* N multiply-adds per step (teacher and student forward, update).
+// Machine bounds for the roofline, measured in the same binary: fma_peak (independent FMA chains
+// on the widest xsimd batch) and l1_stream (y += a x over L1-resident arrays: the rank-1 update's
+// load + store pattern). sampler/* times the Gaussian streams alone.
 #define EIGEN_STACK_ALLOCATION_LIMIT 0  // fixed-size objects are static here, never on the stack
 #include <benchmark/benchmark.h>
 
@@ -13,6 +17,7 @@
 #include <random>
 
 #include "twolayer/kernels/xsimd.hpp"
+#include "twolayer/teacher/gaussian_block.hpp"
 #include "twolayer/twolayer.hpp"
 
 namespace tl = twolayer;
@@ -21,7 +26,7 @@ namespace {
 
 constexpr tl::index_t PT = 2;  // teacher width
 
-enum class source { given, drawn };
+enum class source { given, drawn, block };
 
 template <class T, tl::index_t N>
 struct sample_buffer {
@@ -41,10 +46,12 @@ void bm_twolayer(benchmark::State& st) {
     c.lr_w = T(0.1);
     c.lr_v = T(0.1);
     tl::online_sgd<T> sgd(c);
+    tl::gaussian_block<T> block(1, 1);
     const tl::vec_view<const T, N> xv(buf.x, N);
     for (auto _ : st) {
         if (S == source::drawn)
             for (auto& xi : buf.x) xi = rng.gaussian<T>();
+        if (S == source::block) block.fill(buf.x, N);
         const T y = teacher.forward(xv, Arch{});
         auto r = sgd.step(student, xv, y, Arch{});
         benchmark::DoNotOptimize(r);
@@ -95,6 +102,114 @@ void bm_eigen(benchmark::State& st) {
                                              benchmark::Counter::kIsRate);
 }
 
+// FMA peak: C independent chains acc = acc * a + b on the widest batch (C covers latency x
+// throughput: 4 cycles x 2 pipes on current x86 cores needs 8; 12 leaves a margin). a < 1 keeps
+// the values bounded and normal. Counter FMA_lanes: lane-FMAs per second (FLOP/s = 2x).
+template <class T>
+void bm_fma_peak(benchmark::State& st) {
+    using B = xsimd::batch<T, xsimd::default_arch>;
+    constexpr int C = 12, K = 256;
+    const B a(T(0.999)), b(T(0.001));
+    B acc[C];
+    for (int c = 0; c < C; ++c) acc[c] = B(T(1) + T(c) / T(16));
+    for (auto _ : st) {
+        for (int k = 0; k < K; ++k) {
+#pragma GCC unroll 12
+            for (int c = 0; c < C; ++c) acc[c] = xsimd::fma(acc[c], a, b);
+        }
+        for (int c = 0; c < C; ++c) benchmark::DoNotOptimize(acc[c]);
+    }
+    st.counters["FMA_lanes"] = benchmark::Counter(double(K) * C * B::size * double(st.iterations()),
+                                                  benchmark::Counter::kIsRate);
+    st.counters["lanes"] = double(B::size);
+}
+
+// The rank-1 update's memory pattern at its L1 bound: y += a x, both arrays 8 KB (16 KB of a
+// 32 KB+ L1D), one load of x, one load and one store of y per element. Counter elems: elements
+// per second.
+template <class T>
+void bm_l1_stream(benchmark::State& st) {
+    using B = xsimd::batch<T, xsimd::default_arch>;
+    constexpr tl::index_t n = 8192 / sizeof(T);
+    alignas(64) static T x[n], y[n];
+    for (tl::index_t j = 0; j < n; ++j) { x[j] = T(j % 7); y[j] = T(0); }
+    const B a(T(1e-3));
+    for (auto _ : st) {
+        for (tl::index_t j = 0; j < n; j += B::size)
+            xsimd::fma(a, B::load_unaligned(x + j), B::load_unaligned(y + j)).store_unaligned(y + j);
+        benchmark::ClobberMemory();
+    }
+    st.counters["elems"] = benchmark::Counter(double(n) * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+// The Gaussian streams alone, N samples per iteration.
+enum class sampler { rng, block, std_normal };
+
+template <class T, tl::index_t N, sampler S>
+void bm_sampler(benchmark::State& st) {
+    static sample_buffer<T, N> buf;
+    tl::gaussian_rng rng(1);
+    tl::gaussian_block<T> block(1);
+    std::mt19937 gen(1);
+    std::normal_distribution<T> normal;
+    for (auto _ : st) {
+        if (S == sampler::rng)
+            for (auto& xi : buf.x) xi = rng.gaussian<T>();
+        if (S == sampler::block) block.fill(buf.x, N);
+        if (S == sampler::std_normal)
+            for (auto& xi : buf.x) xi = normal(gen);
+        benchmark::DoNotOptimize(buf.x);
+        benchmark::ClobberMemory();
+    }
+    st.counters["samples"] = benchmark::Counter(double(N) * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+// gaussian_block's two phases on their own, for 512 floats (32 chunks of 16 blocks): Philox
+// words, and Box-Muller on fixed words.
+void bm_block_philox(benchmark::State& st) {
+    alignas(64) tl::detail_gb::words x;
+    std::uint64_t pos = 0;
+    for (auto _ : st) {
+        for (int c = 0; c < 512 / 4 / int(tl::detail_gb::chunk_blocks); ++c, pos += tl::detail_gb::chunk_blocks) {
+            tl::detail_gb::philox(pos, tl::detail_gb::chunk_blocks, 1, 0, 1, 0, x);
+            benchmark::DoNotOptimize(x);
+            benchmark::ClobberMemory();
+        }
+    }
+    st.counters["samples"] = benchmark::Counter(512.0 * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+
+void bm_block_box_muller(benchmark::State& st) {
+    constexpr tl::index_t B = tl::detail_gb::chunk_blocks;
+    alignas(64) tl::detail_gb::words x;
+    tl::detail_gb::philox(0, B, 1, 0, 1, 0, x);
+    alignas(64) float c0[B], s0[B], c1[B], s1[B];
+    for (auto _ : st) {
+        for (int c = 0; c < 512 / 4 / int(B); ++c) {
+            benchmark::DoNotOptimize(x);
+            tl::detail_gb::box_muller(x[0], x[2], B, c0, s0);
+            tl::detail_gb::box_muller(x[1], x[3], B, c1, s1);
+            benchmark::DoNotOptimize(c0); benchmark::DoNotOptimize(s0);
+            benchmark::DoNotOptimize(c1); benchmark::DoNotOptimize(s1);
+            benchmark::ClobberMemory();
+        }
+    }
+    st.counters["samples"] = benchmark::Counter(512.0 * double(st.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(bm_block_philox)->Name("sampler/float/N512/block_philox_only");
+BENCHMARK(bm_block_box_muller)->Name("sampler/float/N512/block_box_muller_only");
+
+BENCHMARK(bm_fma_peak<float>)->Name("machine/float/fma_peak");
+BENCHMARK(bm_fma_peak<double>)->Name("machine/double/fma_peak");
+BENCHMARK(bm_l1_stream<float>)->Name("machine/float/l1_stream");
+BENCHMARK(bm_l1_stream<double>)->Name("machine/double/l1_stream");
+#define TL_BENCH_SAMPLER(T, N)                                                                  \
+    BENCHMARK(bm_sampler<T, N, sampler::rng>)->Name("sampler/" #T "/N" #N "/gaussian_rng");      \
+    BENCHMARK(bm_sampler<T, N, sampler::block>)->Name("sampler/" #T "/N" #N "/gaussian_block");  \
+    BENCHMARK(bm_sampler<T, N, sampler::std_normal>)->Name("sampler/" #T "/N" #N "/std_normal");
+TL_BENCH_SAMPLER(float, 512)
+TL_BENCH_SAMPLER(double, 512)
+
 using simd = tl::arch::simd<xsimd::default_arch>;
 
 #define TL_BENCH_SHAPE(T, N, P)                                                                     \
@@ -102,6 +217,7 @@ using simd = tl::arch::simd<xsimd::default_arch>;
     BENCHMARK(bm_twolayer<T, N, P, simd, source::given>)->Name("given_x/" #T "/N" #N "/P" #P "/twolayer");          \
     BENCHMARK(bm_eigen<T, N, P, source::given>)->Name("given_x/" #T "/N" #N "/P" #P "/eigen");                     \
     BENCHMARK(bm_twolayer<T, N, P, simd, source::drawn>)->Name("drawn_x/" #T "/N" #N "/P" #P "/twolayer");          \
+    BENCHMARK(bm_twolayer<T, N, P, simd, source::block>)->Name("drawn_x/" #T "/N" #N "/P" #P "/block");             \
     BENCHMARK(bm_eigen<T, N, P, source::drawn>)->Name("drawn_x/" #T "/N" #N "/P" #P "/eigen");
 
 #define TL_BENCH_N(T, N) TL_BENCH_SHAPE(T, N, 2) TL_BENCH_SHAPE(T, N, 8) TL_BENCH_SHAPE(T, N, 32)
