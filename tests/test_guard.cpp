@@ -1,6 +1,7 @@
 // The guarded step: bad samples, bad labels, divergent updates and bad settings are rejected
 // with an error code, and every weight keeps its bits.
 #include <cfloat>
+#include <cmath>
 
 #include "test_util.hpp"
 
@@ -171,4 +172,35 @@ TL_TEST(exact_check_accepts_what_the_bound_cannot_prove) {
     for (index_t k = 0; k < P; ++k)
         for (index_t j = 0; j < N; ++j)
             TL_CHECK(f.net.W()(k, j) == copy.W()(k, j) + (alpha * copy.ref().delta[k]) * f.x[j]);
+}
+
+template <class T>
+static int scan_mismatches() {
+    // The integer-max scan against the plain loop: the same largest magnitude, and any NaN or
+    // +-Inf anywhere (first, last, middle) makes the sample non-finite.
+    gaussian_rng g(71);
+    static T x[257];
+    int bad = 0;
+    for (index_t n : {index_t(1), index_t(2), index_t(7), index_t(64), index_t(257)}) {
+        for (int rep = 0; rep < 20; ++rep) {
+            for (index_t i = 0; i < n; ++i) x[i] = T(g.next() * (rep % 3 == 0 ? 1e-40 : 3.0));
+            T ref(0);
+            for (index_t i = 0; i < n; ++i) ref = std::fabs(x[i]) > ref ? T(std::fabs(x[i])) : ref;
+            const guard::scan_result<T> r = guard::scan<T>(vec_view<const T>(x, n));
+            bad += !r.finite || r.absmax != ref;
+            for (T special : {T(NAN), T(INFINITY), T(-INFINITY)}) {
+                const index_t at = index_t(rep) % n;
+                const T keep = x[at];
+                x[at] = special;
+                bad += guard::scan<T>(vec_view<const T>(x, n)).finite;
+                x[at] = keep;
+            }
+        }
+    }
+    return bad;
+}
+
+TL_TEST(sample_scan_finds_largest_magnitude_and_any_nonfinite) {
+    TL_CHECK(scan_mismatches<float>() == 0);
+    TL_CHECK(scan_mismatches<double>() == 0);
 }
