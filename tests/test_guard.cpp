@@ -2,6 +2,7 @@
 // with an error code, and every weight keeps its bits.
 #include <cfloat>
 #include <cmath>
+#include <initializer_list>
 
 #include "test_util.hpp"
 
