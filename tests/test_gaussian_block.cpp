@@ -109,18 +109,7 @@ double ks_statistic(std::uint64_t seed) {
     gaussian_block<T> g(seed, 3);
     g.fill(t, n);
     for (int i = 0; i < n; ++i) z[i] = t[i];
-    for (int i = 1; i < n; ++i) {  // insertion sort: no library sort needed on the board
-        const double v = z[i];
-        int j = i - 1;
-        while (j >= 0 && z[j] > v) { z[j + 1] = z[j]; --j; }
-        z[j + 1] = v;
-    }
-    double d = 0;
-    for (int i = 0; i < n; ++i) {
-        const double phi = 0.5 * std::erfc(-z[i] / std::sqrt(2.0));
-        d = std::fmax(d, std::fmax(std::fabs(phi - double(i) / n), std::fabs(double(i + 1) / n - phi)));
-    }
-    return std::sqrt(double(n)) * d;
+    return tl_test::ks_normal_statistic(z, n);
 }
 
 template <class T>
