@@ -1,5 +1,8 @@
 // Every activation's first and second derivative against central finite differences, and every
 // loss's derivative likewise, in double and float.
+#include <cstdint>
+#include <limits>
+
 #include "test_util.hpp"
 
 using namespace twolayer;
@@ -98,4 +101,79 @@ TL_TEST(derivative_from_cached_value_is_bit_identical) {
         bad += act::sigmoid::d1_from_value(act::sigmoid::value(xf)) != act::sigmoid::d1(xf);
     }
     TL_CHECK(bad == 0);
+}
+
+namespace {
+
+// Distance in units in the last place between two finite floats (ordered bit patterns).
+long long ulp_distance(float a, float b) {
+    auto ordered = [](float f) {
+        std::int32_t i;
+        std::memcpy(&i, &f, sizeof i);
+        return i < 0 ? -static_cast<long long>(i & 0x7fffffff) : static_cast<long long>(i);
+    };
+    const long long d = ordered(a) - ordered(b);
+    return d < 0 ? -d : d;
+}
+
+}  // namespace
+
+// The library's float tanh (core/tanh_float.hpp) against double tanh rounded to float, on bit
+// patterns spread over every non-negative float (a stride through them; the reference tanh is
+// software double on the Cortex-M, so the stride is wider there). 7 ulp is the maximum of an
+// exhaustive run over all 2^31 patterns on the host: a change that loses accuracy fails here.
+TL_TEST(tanh_float_accuracy) {
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+    constexpr std::uint32_t stride = 65521;
+#else
+    constexpr std::uint32_t stride = 997;
+#endif
+    long long worst = 0;
+    float worst_x = 0.0f;
+    long bad_range = 0, bad_sign = 0;
+    double sum = 0;
+    long n = 0;
+    for (std::uint32_t bits = 0; bits < 0x7f800000u; bits += stride) {
+        float x;
+        std::memcpy(&x, &bits, sizeof x);
+        const float r = math::tanh(x);
+        const long long d = ulp_distance(r, static_cast<float>(std::tanh(static_cast<double>(x))));
+        sum += double(d);
+        ++n;
+        if (d > worst) { worst = d; worst_x = x; }
+        bad_range += r > 1.0f;
+        bad_sign += math::tanh(-x) != -r;
+    }
+    TL_INFO("    tanh float: %ld samples, max %lld ulp at x = %.9g, mean %.3f ulp\n", n, worst, double(worst_x), sum / double(n));
+    TL_CHECK(worst <= 7);
+    TL_CHECK(bad_range == 0);
+    TL_CHECK(bad_sign == 0);
+    // Densely in (5.5, 6.5), where the exhaustive run found its largest error, and near the clamp.
+    long long worst_dense = 0;
+    for (float x = 5.5f; x < 6.5f; x += 3e-5f) {
+        const long long d = ulp_distance(math::tanh(x), static_cast<float>(std::tanh(double(x))));
+        if (d > worst_dense) worst_dense = d;
+    }
+    for (float x = 8.5f; x < 9.2f; x += 1e-4f) {
+        const long long d = ulp_distance(math::tanh(x), static_cast<float>(std::tanh(double(x))));
+        if (d > worst_dense) worst_dense = d;
+    }
+    TL_INFO("    tanh float: dense (5.5, 6.5) and (8.5, 9.2): max %lld ulp\n", worst_dense);
+    TL_CHECK(worst_dense <= 7);
+    for (float x = 9.1f; x < 10.0f; x += 1e-3f) TL_CHECK(math::tanh(x) == 1.0f);  // the clamp
+}
+
+TL_TEST(tanh_float_special_values) {
+    // tanh(x) rounds to x for |x| < 2^-12; the rational form gives x exactly there.
+    const float tiny[] = {1e-30f, 1.0e-38f, 1.4e-45f, 0x1p-13f, -0x1p-13f};
+    for (float x : tiny) TL_CHECK(math::tanh(x) == x);
+    TL_CHECK(math::tanh(0.0f) == 0.0f && !std::signbit(math::tanh(0.0f)));
+    TL_CHECK(math::tanh(-0.0f) == 0.0f && std::signbit(math::tanh(-0.0f)));
+    TL_CHECK(math::tanh(std::numeric_limits<float>::infinity()) == 1.0f);
+    TL_CHECK(math::tanh(-std::numeric_limits<float>::infinity()) == -1.0f);
+    TL_CHECK(math::tanh(1e30f) == 1.0f && math::tanh(-1e30f) == -1.0f);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    TL_CHECK(math::tanh(nan) != math::tanh(nan));
+    // double stays on std::tanh, the reference.
+    TL_CHECK(math::tanh(0.5) == std::tanh(0.5));
 }

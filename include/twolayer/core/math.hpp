@@ -1,10 +1,11 @@
-// The elementary functions the library calls, in one place. Today they forward to <cmath>
-// (newlib, glibc); results of erf/exp/tanh may then differ in the last bit between C libraries,
-// which is why the cross-target digests use activations that need none of them.
+// The elementary functions the library calls, in one place. Most forward to <cmath> (newlib,
+// glibc), whose results of erf/exp may differ in the last bit between C libraries; float tanh is
+// the library's own (core/tanh_float.hpp): fast on microcontrollers and the same bits everywhere.
 #pragma once
 #include <cmath>
 
 #include "twolayer/core/config.hpp"
+#include "twolayer/core/tanh_float.hpp"
 
 namespace twolayer::math {
 
@@ -12,6 +13,7 @@ template <class T> inline T sqrt(T x) { return std::sqrt(x); }
 template <class T> inline T exp(T x) { return std::exp(x); }
 template <class T> inline T erf(T x) { return std::erf(x); }
 template <class T> inline T tanh(T x) { return std::tanh(x); }
+inline float tanh(float x) { return tanh_rational(x); }  // preferred for float arguments
 template <class T> inline T log1p(T x) { return std::log1p(x); }
 template <class T> inline T abs(T x) { return x < T(0) ? -x : x; }
 
