@@ -1,15 +1,17 @@
 // Cortex-M4/M7/M33 float kernels (single-precision FPU, no float SIMD). The work is instruction
-// count: loops unrolled by four with independent accumulators so loads use immediate offsets and
-// one pointer step serves four multiply-adds, gemv and gemv_t reuse each loaded x (or u) value
-// across four rows (or columns), and every multiply-add is one VFMA.F32. Overloads only: double
-// and other formats resolve to the scalar reference (double is software on the M4 and M33).
+// count: dot, gemv and the rank-1 update run their 16-column chunks in kernels/dsp_vfp_asm.hpp
+// (one VLDM loads 8 or 16 floats; four rows share each loaded chunk of x) and finish the n % 16
+// columns here; elsewhere loops are unrolled by four with independent accumulators so loads use
+// immediate offsets, and every multiply-add is one VFMA.F32. Overloads only: double and other
+// formats resolve to the scalar reference (double is software on the M4 and M33).
 #pragma once
 #include <type_traits>
 
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
-#include "twolayer/kernels/dsp_fixed.hpp"  // 16-bit fixed point (SMLALD)
+#include "twolayer/kernels/dsp_fixed.hpp"    // 16-bit fixed point (SMLALD)
+#include "twolayer/kernels/dsp_vfp_asm.hpp"  // VLDM/VSTM inner loops where the FPU allows
 #include "twolayer/kernels/scalar.hpp"
 
 namespace twolayer::kernels {
@@ -30,7 +32,20 @@ TWOLAYER_INLINE float mac(float acc, float a, float b) {
 #endif
 }
 
+// The n % 16 columns after the assembly chunks, one accumulator.
+TWOLAYER_INLINE float dot_tail(float acc, const float* a, const float* b, index_t r) {
+    for (; r != 0; --r) acc = mac(acc, *a++, *b++);
+    return acc;
+}
+
 inline float dot(const float* TWOLAYER_RESTRICT a, const float* TWOLAYER_RESTRICT b, index_t n) {
+#if TWOLAYER_DSP_ASM
+    float acc = 0.0f;
+    const float* ap = a;
+    const float* bp = b;
+    if (n >= 16) detail_dsp_asm::dot1_chunks16(ap, bp, n / 16, acc);
+    return dot_tail(acc, ap, bp, n % 16);
+#else
     float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
     index_t i = 0;
     for (; i + 4 <= n; i += 4) {
@@ -41,12 +56,31 @@ inline float dot(const float* TWOLAYER_RESTRICT a, const float* TWOLAYER_RESTRIC
     }
     for (index_t r = n - i; r != 0; --r, ++i) s0 = mac(s0, a[i], b[i]);
     return (s0 + s1) + (s2 + s3);
+#endif
 }
 
 // Four rows at a time: per column step, one load of x feeds four multiply-adds.
 inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT x,
                  float* TWOLAYER_RESTRICT y, float scale) {
     index_t i = 0;
+#if TWOLAYER_DSP_ASM
+    if (n >= 16) {
+        for (; i + 4 <= rows; i += 4) {
+            const float* w0 = w + i * n;
+            const float* w1 = w0 + n;
+            const float* w2 = w1 + n;
+            const float* w3 = w2 + n;
+            const float* xj = x;
+            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+            detail_dsp_asm::dot4_chunks16(w0, w1, w2, w3, xj, n / 16, s0, s1, s2, s3);
+            const index_t r = n % 16;
+            y[i] = scale * dot_tail(s0, w0, xj, r);
+            y[i + 1] = scale * dot_tail(s1, w1, xj, r);
+            y[i + 2] = scale * dot_tail(s2, w2, xj, r);
+            y[i + 3] = scale * dot_tail(s3, w3, xj, r);
+        }
+    }
+#endif
     for (; i + 4 <= rows; i += 4) {
         const float* w0 = w + i * n;
         const float* w1 = w0 + n;
@@ -118,6 +152,44 @@ inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRI
     }
 }
 
+// The n % 16 columns after the assembly chunks.
+TWOLAYER_INLINE void axpy_tail(float* w, const float* x, index_t r, float c) {
+    for (; r != 0; --r, ++w) *w = mac(*w, c, *x++);
+}
+
+// W += alpha a x^T (decay == 1: plain SGD): four rows share each loaded chunk of x.
+inline void rank1(float* w, index_t rows, index_t n, const float* a, const float* TWOLAYER_RESTRICT x, float alpha,
+                  float decay) {
+    index_t i = 0;
+#if TWOLAYER_DSP_ASM
+    if (decay == 1.0f && n >= 16) {
+        const index_t r = n % 16;
+        for (; i + 4 <= rows; i += 4) {
+            float* w0 = w + i * n;
+            float* w1 = w0 + n;
+            float* w2 = w1 + n;
+            float* w3 = w2 + n;
+            const float* xj = x;
+            const float c0 = alpha * a[i], c1 = alpha * a[i + 1], c2 = alpha * a[i + 2], c3 = alpha * a[i + 3];
+            detail_dsp_asm::axpy4_chunks16(w0, w1, w2, w3, xj, n / 16, c0, c1, c2, c3);
+            axpy_tail(w0, xj, r, c0);
+            axpy_tail(w1, xj, r, c1);
+            axpy_tail(w2, xj, r, c2);
+            axpy_tail(w3, xj, r, c3);
+        }
+        for (index_t left = rows - i; left != 0; --left, ++i) {
+            float* wi = w + i * n;
+            const float* xj = x;
+            const float c = alpha * a[i];
+            detail_dsp_asm::axpy1_chunks16(wi, xj, n / 16, c);
+            axpy_tail(wi, xj, r, c);
+        }
+        return;
+    }
+#endif
+    for (; i < rows; ++i) scaled_axpy(w + i * n, x, n, alpha * a[i], decay);
+}
+
 }  // namespace detail_dsp
 
 template <class T, index_t E1, index_t E2, detail_dsp::enable<T> = 0>
@@ -138,8 +210,7 @@ void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> 
 template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_dsp::enable<T> = 0>
 void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
                   dsp) {
-    for (index_t i = 0; i < W.rows(); ++i)
-        detail_dsp::scaled_axpy(W.row(i).data(), x.data(), W.cols(), alpha * a[i], decay);
+    detail_dsp::rank1(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
 }
 
 template <class T, index_t EX, index_t EY, detail_dsp::enable<T> = 0>
