@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 mp.mp.dps = 40
-DEG_P, DEG_Q, X_MAX = 5, 4, 9.1
+DEG_P, DEG_Q, X_MAX = 5, 4, 8.0
 
 
 def fit(m, n, x_max, points=6000, rounds=12):

@@ -21,6 +21,12 @@ accum_t<S> dot(vec_view<const S, E1> a, vec_view<const S, E2> b, arch::scalar) {
     return s;
 }
 
+// g_k = Act(lambda_k), the activation map of the forward pass, in the arithmetic type.
+template <class Act, class C, index_t E1, index_t E2>
+void activate(Act, vec_view<const C, E1> lambda, vec_view<C, E2> g, arch::scalar) {
+    for (index_t k = 0; k < lambda.size(); ++k) g[k] = Act::value(lambda[k]);
+}
+
 // y_i = scale * (W x)_i, delivered in C.
 template <class S, class C, index_t R, index_t K, index_t EX, index_t EY>
 void gemv(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<C, EY> y, C scale, arch::scalar) {

@@ -74,13 +74,11 @@ compute_t<F> forward(const network_ref<F, N, P, Act>& net, vec_view<const storag
                   "forward: the sample has a different number of inputs than the network");
     using C = compute_t<F>;
     gemv(mat_view<const storage_t<F>, P, N>(net.W), x, net.lambda, inv_sqrt<C>(net.inputs()), arch);
-    const bool hb = net.head->hidden_bias;
+    if (net.head->hidden_bias)
+        for (index_t k = 0; k < net.hidden(); ++k) net.lambda[k] = net.lambda[k] + value_of<F>(net.b[k]);
+    activate(Act{}, vec_view<const C, P>(net.lambda), net.g, arch);
     C y(net.head->output_bias_on ? value_of<F>(net.head->output_bias) : C(0));
-    for (index_t k = 0; k < net.hidden(); ++k) {
-        if (hb) net.lambda[k] = net.lambda[k] + value_of<F>(net.b[k]);
-        net.g[k] = Act::value(net.lambda[k]);
-        y += value_of<F>(net.v[k]) * net.g[k];
-    }
+    for (index_t k = 0; k < net.hidden(); ++k) y += value_of<F>(net.v[k]) * net.g[k];
     net.head->yhat = y;
     return y;
 }
