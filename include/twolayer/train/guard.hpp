@@ -10,6 +10,7 @@
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/train/config.hpp"
+#include "twolayer/train/scan_thumb2.hpp"
 #include "twolayer/train/status.hpp"
 
 namespace twolayer::guard {
@@ -29,7 +30,17 @@ scan_result<T> scan_ieee(vec_view<const T, E> x) {
     constexpr U magnitude = ~(U(1) << (8 * sizeof(U) - 1));
     constexpr U exponent_all_ones = sizeof(U) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000ull);
     U m = 0;
-    for (index_t i = 0; i < x.size(); ++i) {
+    index_t i = 0;
+#if TWOLAYER_SCAN_THUMB2
+    if constexpr (sizeof(U) == 4) {
+        if (x.size() >= 8) {
+            const float* p = x.data();
+            m = max_doubled_bits_chunks8(p, x.size() / 8, 0u) >> 1;
+            i = x.size() - x.size() % 8;
+        }
+    }
+#endif
+    for (; i < x.size(); ++i) {
         U b;
         std::memcpy(&b, &x[i], sizeof b);
         b &= magnitude;
