@@ -162,6 +162,19 @@ TL_TEST(block_stream_independent_of_fill_sizes) {
     TL_CHECK(same_when_cut<double>(5));
 }
 
+TL_TEST(block_single_draws_are_the_same_stream) {
+    // gaussian() (the interface init_network uses) hands out the stream fill() gives.
+    static float whole[37], one[37];
+    gaussian_block<float> a(8, 4), b(8, 4);
+    a.fill(whole, 37);
+    for (float& v : one) v = b.gaussian();
+    TL_CHECK(std::memcmp(whole, one, sizeof whole) == 0);
+    network<float, 8, 3, act::tanh> net;
+    gaussian_block<float> c(8, 4);
+    init_network(net.ref(), c);
+    TL_CHECK(std::memcmp(net.W().data(), whole, sizeof(float) * 24) == 0);
+}
+
 TL_TEST(block_streams_differ) {
     static float a[64], b[64], c[64];
     gaussian_block<float> ga(1, 0), gb(1, 1), gc(2, 0);

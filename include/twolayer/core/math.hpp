@@ -13,7 +13,7 @@ template <class T> inline T sqrt(T x) { return std::sqrt(x); }
 template <class T> inline T exp(T x) { return std::exp(x); }
 template <class T> inline T erf(T x) { return std::erf(x); }
 template <class T> inline T tanh(T x) { return std::tanh(x); }
-inline float tanh(float x) { return tanh_rational(x); }  // preferred for float arguments
+TWOLAYER_INLINE float tanh(float x) { return tanh_rational(x); }  // preferred for float arguments
 template <class T> inline T log1p(T x) { return std::log1p(x); }
 template <class T> inline T abs(T x) { return x < T(0) ? -x : x; }
 

@@ -74,10 +74,16 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_
             float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
             detail_dsp_asm::dot4_chunks16(w0, w1, w2, w3, xj, n / 16, s0, s1, s2, s3);
             const index_t r = n % 16;
-            y[i] = scale * dot_tail(s0, w0, xj, r);
-            y[i + 1] = scale * dot_tail(s1, w1, xj, r);
-            y[i + 2] = scale * dot_tail(s2, w2, xj, r);
-            y[i + 3] = scale * dot_tail(s3, w3, xj, r);
+            if (r != 0) {  // one test instead of four empty loops (n is not a constant at -Os)
+                s0 = dot_tail(s0, w0, xj, r);
+                s1 = dot_tail(s1, w1, xj, r);
+                s2 = dot_tail(s2, w2, xj, r);
+                s3 = dot_tail(s3, w3, xj, r);
+            }
+            y[i] = scale * s0;
+            y[i + 1] = scale * s1;
+            y[i + 2] = scale * s2;
+            y[i + 3] = scale * s3;
         }
     }
 #endif
@@ -172,10 +178,12 @@ inline void rank1(float* w, index_t rows, index_t n, const float* a, const float
             const float* xj = x;
             const float c0 = alpha * a[i], c1 = alpha * a[i + 1], c2 = alpha * a[i + 2], c3 = alpha * a[i + 3];
             detail_dsp_asm::axpy4_chunks16(w0, w1, w2, w3, xj, n / 16, c0, c1, c2, c3);
-            axpy_tail(w0, xj, r, c0);
-            axpy_tail(w1, xj, r, c1);
-            axpy_tail(w2, xj, r, c2);
-            axpy_tail(w3, xj, r, c3);
+            if (r != 0) {
+                axpy_tail(w0, xj, r, c0);
+                axpy_tail(w1, xj, r, c1);
+                axpy_tail(w2, xj, r, c2);
+                axpy_tail(w3, xj, r, c3);
+            }
         }
         for (index_t left = rows - i; left != 0; --left, ++i) {
             float* wi = w + i * n;

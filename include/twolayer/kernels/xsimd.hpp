@@ -81,11 +81,11 @@ void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T
         if (decay == T(1)) {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (index_t r = n - j; r != 0; --r, ++j) w[j] = w[j] + ai * x[j];
+            for (index_t r = 0; r < n % Wd; ++r) w[j + r] = w[j + r] + ai * x[j + r];  // r < Wd: no false UB warning
         } else {
             for (; j + Wd <= n; j += Wd)
                 xsimd::fma(av, batch::load_unaligned(x.data() + j), d * batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (index_t r = n - j; r != 0; --r, ++j) w[j] = decay * w[j] + ai * x[j];
+            for (index_t r = 0; r < n % Wd; ++r) w[j + r] = decay * w[j + r] + ai * x[j + r];
         }
     }
 }

@@ -263,6 +263,16 @@ public:
     template <index_t E>
     void fill(vec_view<T, E> v) { fill(v.data(), v.size()); }
 
+    // One sample, the next of the same stream: so the sampler also serves init_network and other
+    // users of gaussian_rng's interface (a float image then needs no software double at all).
+    template <class U = T>
+    U gaussian() {
+        static_assert(std::is_same<U, T>::value, "gaussian_block<T>::gaussian: draws T only");
+        T v;
+        fill(&v, 1);
+        return v;
+    }
+
     std::uint64_t position() const { return pos_; }  // Philox blocks consumed
 
 private:

@@ -106,7 +106,8 @@ struct limits {
             return math::abs(u) * C(1 + 2 * format_traits<F>::resolution) + C(2 * format_traits<F>::step_abs);
         }
     }
-    bool ok(C value) const { return math::isfinite(value) && rounded_magnitude(value) <= ceiling; }
+    // NaN fails the comparison and infinity exceeds the (finite) ceiling: no separate finiteness test.
+    bool ok(C value) const { return rounded_magnitude(value) <= ceiling; }
     // Why a value that is not ok was refused. Past a fixed format's range it would saturate;
     // past a quarter of a floating format's range the run is diverging toward Inf.
     step_status reason(C value) const {
