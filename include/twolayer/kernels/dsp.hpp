@@ -64,6 +64,10 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_
                  float* TWOLAYER_RESTRICT y, float scale) {
     index_t i = 0;
 #if TWOLAYER_DSP_ASM
+    if (n >= 16 && n % 16 == 0 && rows >= 4) {
+        detail_dsp_asm::gemv_blocks4_n16(w, rows / 4, n, x, y, scale);
+        i = rows - rows % 4;
+    }
     if (n >= 16) {
         for (; i + 4 <= rows; i += 4) {
             const float* w0 = w + i * n;

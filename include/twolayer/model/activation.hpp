@@ -43,7 +43,7 @@ struct quadratic {
 struct tanh {
     static constexpr activation_id id = activation_id::tanh;
     static constexpr const char* name = "tanh";
-    template <class T> static T value(T x) { return math::tanh(x); }
+    template <class T> TWOLAYER_INLINE static T value(T x) { return math::tanh(x); }  // also at -Os
     template <class T> static T d1(T x) { T t = math::tanh(x); return T(1) - t * t; }
     // g' from g = tanh(x) itself: the same operations on the same value as d1, without tanh again.
     template <class T> static T d1_from_value(T g) { return T(1) - g * g; }
