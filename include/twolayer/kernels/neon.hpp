@@ -81,7 +81,9 @@ struct gemv_row4 {
     const T *p0, *p1, *p2, *p3;
     reg a0, a1, a2, a3;  // set by first() or zero()
 
-    TWOLAYER_INLINE gemv_row4(const T* w, index_t n) : p0(w), p1(w + n), p2(w + 2 * n), p3(w + 3 * n) {}
+    TWOLAYER_INLINE gemv_row4(const T* w, index_t n) : p0(w), p1(w + n), p2(w + 2 * n), p3(w + 3 * n) {
+        opaque(p0), opaque(p1), opaque(p2), opaque(p3);
+    }
 
     static TWOLAYER_INLINE reg fma4(reg a, const typename L::quad& wv, const typename L::quad& xv) {
         return L::fma(L::fma(L::fma(L::fma(a, wv.val[0], xv.val[0]), wv.val[1], xv.val[1]), wv.val[2], xv.val[2]),
