@@ -22,50 +22,98 @@ using enable = std::enable_if_t<std::is_same<T, float>::value, int>;
 
 // Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
 
-// MVE has no floating-point across-vector add.
+// Hides a pointer's value from the optimizer, so that a pointer bumped after each access stays a
+// post-incrementing load or store (one instruction). Where GCC 12 sees accesses at constant
+// offsets from one base (a loop it unrolled), it folds them into base + offset, and beyond VLDRW's
+// offset range (508 bytes) it adds an ADD before every load.
+template <class T>
+TWOLAYER_INLINE void opaque(T*& p) {
+    __asm__("" : "+r"(p));
+}
+
+// Keeps loads below it: without it GCC 12's scheduler hoists loads of later rows, needs more than
+// MVE's eight vector registers, and spills to the stack.
+TWOLAYER_INLINE void load_fence() { __asm__ volatile("" ::: "memory"); }
+
+TWOLAYER_INLINE float32x4_t load(const float*& p) {
+    const float32x4_t v = vld1q_f32(p);
+    p += 4, opaque(p);
+    return v;
+}
+
+// MVE has no floating-point across-vector add. Lanes of q0-q7 are s0-s31: reading them is free.
 inline float sum(float32x4_t v) {
     return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
 }
 
+// Lane r = the sum of ar's lanes: a 4 x 4 transpose through memory (VLD4 de-interleaves) and
+// three adds, 11 instructions for four rows; lane by lane, GCC 12 moves odd lanes through core
+// registers, about 12 instructions per row.
+TWOLAYER_INLINE float32x4_t sums(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
+    float t[16];
+    vst1q_f32(t, a0), vst1q_f32(t + 4, a1), vst1q_f32(t + 8, a2), vst1q_f32(t + 12, a3);
+    const float32x4x4_t c = vld4q_f32(t);
+    return vaddq_f32(vaddq_f32(c.val[0], c.val[1]), vaddq_f32(c.val[2], c.val[3]));
+}
+
 inline float dot(const float* a, const float* b, index_t n) {
-    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = vdupq_n_f32(0.0f);
-    index_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        s0 = vfmaq_f32(s0, vld1q_f32(a + i), vld1q_f32(b + i));
-        s1 = vfmaq_f32(s1, vld1q_f32(a + i + 4), vld1q_f32(b + i + 4));
+    opaque(a), opaque(b);
+    float32x4_t s0, s1;
+    index_t k = n / 8;
+    if (k != 0) {
+        // The first step multiplies: no zeroed accumulators to add to.
+        s0 = vmulq_f32(load(a), load(b));
+        s1 = vmulq_f32(load(a), load(b));
+        --k;
+    } else {
+        s0 = s1 = vdupq_n_f32(0.0f);
     }
-    if (i + 4 <= n) {
-        s1 = vfmaq_f32(s1, vld1q_f32(a + i), vld1q_f32(b + i));
-        i += 4;
+    for (; k != 0; --k) {
+        s0 = vfmaq_f32(s0, load(a), load(b));
+        s1 = vfmaq_f32(s1, load(a), load(b));
     }
-    if (i < n) {
+    if (n & 4) s1 = vfmaq_f32(s1, load(a), load(b));
+    if (const index_t r = n % 4) {
         // Inactive lanes load as zero and add nothing.
-        const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - i));
-        s0 = vfmaq_f32(s0, vld1q_z_f32(a + i, p), vld1q_z_f32(b + i, p));
+        const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(r));
+        s0 = vfmaq_f32(s0, vld1q_z_f32(a, p), vld1q_z_f32(b, p));
     }
     return sum(vaddq_f32(s0, s1));
 }
 
-// Four rows share each load of x. Full vectors run unpredicated (GCC 12 rebuilds the predicate
-// with four extra instructions per iteration otherwise); one predicated step takes the tail.
+// Four rows share each load of x: per 4 columns, 5 loads and 4 FMAs (MVE has no multi-register
+// load; 4 accumulators + x + a row's block fit the 8 registers). Full vectors run unpredicated
+// (GCC 12 rebuilds the predicate with four extra instructions per iteration otherwise); one
+// predicated step takes the tail.
 inline void gemv(const float* w, index_t rows, index_t n, const float* x, float* y, float scale) {
     index_t i = 0;
     for (; i + 4 <= rows; i += 4) {
-        // Bumped pointers, not base + j: GCC then uses post-incrementing loads, one instruction
-        // each, instead of an add before every load.
         const float* w0 = w + i * n;
         const float* w1 = w0 + n;
         const float* w2 = w1 + n;
         const float* w3 = w2 + n;
         const float* xj = x;
-        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
-        for (index_t k = n / 4; k != 0; --k) {
-            const float32x4_t xv = vld1q_f32(xj);
-            a0 = vfmaq_f32(a0, vld1q_f32(w0), xv);
-            a1 = vfmaq_f32(a1, vld1q_f32(w1), xv);
-            a2 = vfmaq_f32(a2, vld1q_f32(w2), xv);
-            a3 = vfmaq_f32(a3, vld1q_f32(w3), xv);
-            xj += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4;
+        opaque(w0), opaque(w1), opaque(w2), opaque(w3), opaque(xj);
+        float32x4_t a0, a1, a2, a3;
+        index_t k = n / 4;
+        if (k != 0) {
+            // The first block multiplies: no zeroed accumulators to add to.
+            const float32x4_t xv = load(xj);
+            a0 = vmulq_f32(load(w0), xv), load_fence();
+            a1 = vmulq_f32(load(w1), xv), load_fence();
+            a2 = vmulq_f32(load(w2), xv), load_fence();
+            a3 = vmulq_f32(load(w3), xv), load_fence();
+            --k;
+        } else {
+            a0 = a1 = a2 = a3 = vdupq_n_f32(0.0f);
+        }
+#pragma GCC unroll 4
+        for (; k != 0; --k) {
+            const float32x4_t xv = load(xj);
+            a0 = vfmaq_f32(a0, load(w0), xv), load_fence();
+            a1 = vfmaq_f32(a1, load(w1), xv), load_fence();
+            a2 = vfmaq_f32(a2, load(w2), xv), load_fence();
+            a3 = vfmaq_f32(a3, load(w3), xv), load_fence();
         }
         if (n % 4) {
             const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n % 4));
@@ -75,10 +123,7 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
             a2 = vfmaq_f32(a2, vld1q_z_f32(w2, p), xv);
             a3 = vfmaq_f32(a3, vld1q_z_f32(w3, p), xv);
         }
-        y[i] = scale * sum(a0);
-        y[i + 1] = scale * sum(a1);
-        y[i + 2] = scale * sum(a2);
-        y[i + 3] = scale * sum(a3);
+        vst1q_f32(y + i, vmulq_n_f32(sums(a0, a1, a2, a3), scale));
     }
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
@@ -128,6 +173,55 @@ inline void scaled_axpy(float* y, const float* x, index_t n, float a, float deca
     }
 }
 
+// One block of four columns of one row: w = (decay) w + f x; w moves past it.
+template <bool Decay>
+TWOLAYER_INLINE void update4(float*& w, float32x4_t xv, float f, float decay) {
+    float32x4_t v = vld1q_f32(w);
+    if constexpr (Decay) v = vmulq_n_f32(v, decay);
+    vst1q_f32(w, vfmaq_n_f32(v, xv, f));
+    w += 4, opaque(w);
+}
+
+template <bool Decay>
+TWOLAYER_INLINE void update_tail(float* w, float32x4_t xv, float f, float decay, mve_pred16_t p) {
+    float32x4_t v = vld1q_z_f32(w, p);
+    if constexpr (Decay) v = vmulq_n_f32(v, decay);
+    vst1q_p_f32(w, vfmaq_n_f32(v, xv, f), p);
+}
+
+// W = decay W + (alpha a) x^T, four rows per load of x: per 4 columns one load of x, and per row
+// a load, an FMA with the row's factor from a core register (the _n form) and a store.
+template <bool Decay>
+void rank1_update(float* w, index_t rows, index_t n, const float* a, const float* x, float alpha, float decay) {
+    index_t i = 0;
+    for (; i + 4 <= rows; i += 4) {
+        float* w0 = w + i * n;
+        float* w1 = w0 + n;
+        float* w2 = w1 + n;
+        float* w3 = w2 + n;
+        const float* xj = x;
+        opaque(w0), opaque(w1), opaque(w2), opaque(w3), opaque(xj);
+        const float f0 = alpha * a[i], f1 = alpha * a[i + 1], f2 = alpha * a[i + 2], f3 = alpha * a[i + 3];
+#pragma GCC unroll 4
+        for (index_t k = n / 4; k != 0; --k) {
+            const float32x4_t xv = load(xj);
+            update4<Decay>(w0, xv, f0, decay);
+            update4<Decay>(w1, xv, f1, decay);
+            update4<Decay>(w2, xv, f2, decay);
+            update4<Decay>(w3, xv, f3, decay);
+        }
+        if (n % 4) {
+            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n % 4));
+            const float32x4_t xv = vld1q_z_f32(xj, p);
+            update_tail<Decay>(w0, xv, f0, decay, p);
+            update_tail<Decay>(w1, xv, f1, decay, p);
+            update_tail<Decay>(w2, xv, f2, decay, p);
+            update_tail<Decay>(w3, xv, f3, decay, p);
+        }
+    }
+    for (index_t r = rows - i; r != 0; --r, ++i) scaled_axpy(w + i * n, x, n, alpha * a[i], decay);
+}
+
 }  // namespace detail_helium
 
 template <class T, index_t E1, index_t E2, detail_helium::enable<T> = 0>
@@ -148,8 +242,10 @@ void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> 
 template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_helium::enable<T> = 0>
 void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
                   helium) {
-    for (index_t i = 0; i < W.rows(); ++i)
-        detail_helium::scaled_axpy(W.row(i).data(), x.data(), W.cols(), alpha * a[i], decay);
+    if (decay == 1.0f)
+        detail_helium::rank1_update<false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
+    else
+        detail_helium::rank1_update<true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
 }
 
 template <class T, index_t EX, index_t EY, detail_helium::enable<T> = 0>
