@@ -2,6 +2,12 @@
 // (Armv7 NEON has no double lanes). Overloads only; whatever is missing resolves to the scalar
 // reference through the tag's base class. Fused multiply-adds and split accumulators make the
 // results differ from the scalar kernels by rounding only (tested: a few ulp times the fan-in).
+//
+// Written for few instructions per multiply-add (counted under QEMU, tools/count-insns): on
+// AArch64 one LD1/ST1 moves four registers (16 floats), every load post-increments its pointer,
+// each loaded block of x serves several rows, and the first block multiplies instead of adding to
+// zeroed accumulators. At 16 x 64 the gemv is within ~20% of its floor (one FMA per 4 MACs, one
+// load per 16 W elements) and the rank-1 update within ~10% of its (LD1, 4 FMA, ST1 per 16).
 #pragma once
 #include <arm_neon.h>
 
@@ -134,61 +140,51 @@ struct gemv_row4 {
     }
 };
 
-// Rows in blocks of 8 on AArch64 (32 vector registers: 8 accumulators, 4 of x, 4 of a row) and
-// of 4 on Armv7 (16 registers): per 4 registers of columns, one load of x and one per row, each
-// load feeding four FMAs.
-template <class T>
-void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
+// The row groups rs (four rows each) of one block share every load of x: per 4 registers of
+// columns, one load of x and one per row, each load feeding four FMAs.
+template <class T, class... Rows>
+TWOLAYER_INLINE void gemv_block(const T* x, index_t n, T* y, T scale, Rows&... rs) {
     using L = lanes<T>;
     constexpr index_t W = L::width, B = 4 * W;
+    opaque(x);
+    index_t k = n / B;
+    if (k != 0) {
+        const typename L::quad xv = L::load4(x);
+        x += B, opaque(x);
+        (rs.first(xv), ...);
+        --k;
+    } else {
+        (rs.zero(), ...);
+    }
+    for (; k != 0; --k) {
+        const typename L::quad xv = L::load4(x);
+        x += B, opaque(x);
+        (rs.block(xv), ...);
+    }
+    for (k = n % B / W; k != 0; --k, x += W) {
+        const typename L::reg xv = L::load(x);
+        (rs.step(xv), ...);
+    }
+    index_t g = 0;
+    (rs.finish(x, n % W, y + 4 * g++, scale), ...);
+}
+
+// Rows in blocks of 8 on AArch64 (8 accumulators, 4 registers of x, 4 of a row), then 4; blocks of 4
+// on Armv7 (16 registers). (Blocks of 16 on AArch64 count the same instructions: fewer loads of x,
+// but callee-saved registers to save.)
+template <class T>
+void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
+    using R4 = gemv_row4<T>;
     index_t i = 0;
 #if defined(__aarch64__)
     for (; i + 8 <= rows; i += 8) {
-        gemv_row4<T> lo(w + i * n, n), hi(w + (i + 4) * n, n);
-        const T* xj = x;
-        index_t k = n / B;
-        if (k != 0) {
-            const typename L::quad xv = L::load4(xj);
-            xj += B, opaque(xj);
-            lo.first(xv);
-            hi.first(xv);
-            --k;
-        } else {
-            lo.zero();
-            hi.zero();
-        }
-        for (; k != 0; --k) {
-            const typename L::quad xv = L::load4(xj);
-            xj += B, opaque(xj);
-            lo.block(xv);
-            hi.block(xv);
-        }
-        for (k = n % B / W; k != 0; --k, xj += W) {
-            const typename L::reg xv = L::load(xj);
-            lo.step(xv);
-            hi.step(xv);
-        }
-        lo.finish(xj, n % W, y + i, scale);
-        hi.finish(xj, n % W, y + i + 4, scale);
+        R4 r0(w + i * n, n), r1(w + (i + 4) * n, n);
+        gemv_block(x, n, y + i, scale, r0, r1);
     }
 #endif
     for (; i + 4 <= rows; i += 4) {
-        gemv_row4<T> r4(w + i * n, n);
-        const T* xj = x;
-        index_t k = n / B;
-        if (k != 0) {
-            r4.first(L::load4(xj));
-            xj += B, opaque(xj);
-            --k;
-        } else {
-            r4.zero();
-        }
-        for (; k != 0; --k) {
-            r4.block(L::load4(xj));
-            xj += B, opaque(xj);
-        }
-        for (k = n % B / W; k != 0; --k, xj += W) r4.step(L::load(xj));
-        r4.finish(xj, n % W, y + i, scale);
+        R4 r0(w + i * n, n);
+        gemv_block(x, n, y + i, scale, r0);
     }
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
@@ -302,49 +298,77 @@ TWOLAYER_INLINE void update_row1(T*& w, typename lanes<T>::reg xv, typename lane
     w += L::width;
 }
 
-// One register's worth of rows (4 floats, 2 doubles) of W = decay W + (alpha a) x^T: each loaded
-// block of x serves every row, and the rows' factors sit in the lanes of one register (the
-// by-element FMA reads them there), computed with one multiply.
-template <class T, bool Decay, int... R>
-TWOLAYER_INLINE void rank1_rows(T* w, index_t n, const T* x, const T* a, T alpha, T decay,
-                                std::integer_sequence<int, R...>) {
+// W = decay W + (alpha a) x^T on a panel of Q blocks of 4 registers of columns (up to 64 floats),
+// x's part in registers for the whole panel: row after row, each row's factor read from a lane
+// (the by-element FMA), one pointer walking W. Rows are independent, so no FMA waits for another.
+template <class T, bool Decay, int... Q>
+TWOLAYER_INLINE void rank1_panel(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay,
+                                 std::integer_sequence<int, Q...>) {
     using L = lanes<T>;
-    constexpr index_t W = L::width, B = 4 * W;
-    const typename L::reg f = L::mul(L::dup(alpha), L::load(a));
-    const typename L::reg d = L::dup(decay);
-    T* p[W] = {(w + R * n)...};
-    index_t k = n / B;
-    for (; k != 0; --k) {
-        const typename L::quad xv = L::load4(x);
-        x += B, opaque(x);
-        (update_row<T, Decay, R>(p[R], xv, f, d), ...);
-    }
-    for (k = n % B / W; k != 0; --k, x += W) {
-        const typename L::reg xv = L::load(x);
-        (update_row1<T, Decay, R>(p[R], xv, f, d), ...);
-    }
-    if (const index_t rest = n % W) {
-        T fs[W];
-        L::store(fs, f);
-        for (index_t r = 0; r < W; ++r) {
-            T* wr = p[r];
-            for (index_t c = 0; c != rest; ++c) wr[c] = Decay ? decay * wr[c] + fs[r] * x[c] : wr[c] + fs[r] * x[c];
+    using reg = typename L::reg;
+    constexpr index_t W = L::width, B = 4 * W, NQ = sizeof...(Q);
+    // Four single loads (paired into LDP) rather than one LD1: registers of an LD1 quadruple must be
+    // consecutive, and GCC 12 then copies x out of them one MOV per register.
+    const typename L::quad xq[NQ] = {
+        {{L::load(x + Q * B), L::load(x + Q * B + W), L::load(x + Q * B + 2 * W), L::load(x + Q * B + 3 * W)}}...};
+    const reg d = L::dup(decay);
+    const index_t skip = n - NQ * B;  // from the panel's end in one row to its start in the next
+    opaque(w);
+    index_t i = 0;
+    for (; i + W <= rows; i += W) {
+        const reg f = L::mul(L::dup(alpha), L::load(a + i));
+        if constexpr (W == 4) {
+            (update_row<T, Decay, 0>(w, xq[Q], f, d), ...), w += skip;
+            (update_row<T, Decay, 1>(w, xq[Q], f, d), ...), w += skip;
+            (update_row<T, Decay, 2>(w, xq[Q], f, d), ...), w += skip;
+            (update_row<T, Decay, 3>(w, xq[Q], f, d), ...), w += skip;
+        } else {
+            (update_row<T, Decay, 0>(w, xq[Q], f, d), ...), w += skip;
+            (update_row<T, Decay, 1>(w, xq[Q], f, d), ...), w += skip;
         }
+    }
+    for (index_t r = rows - i; r != 0; --r, ++i) {
+        const reg f = L::dup(T(alpha * a[i]));
+        (update_row<T, Decay, 0>(w, xq[Q], f, d), ...), w += skip;
     }
 }
 
-template <class T>
-void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
+// The columns after the last whole block of 4 registers: one register at a time, then scalar.
+template <class T, bool Decay>
+void rank1_tail(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
     using L = lanes<T>;
     constexpr index_t W = L::width;
-    using seq = std::make_integer_sequence<int, int(W)>;
-    index_t i = 0;
-    if (decay == T(1)) {
-        for (; i + W <= rows; i += W) rank1_rows<T, false>(w + i * n, n, x, a + i, alpha, decay, seq{});
-    } else {
-        for (; i + W <= rows; i += W) rank1_rows<T, true>(w + i * n, n, x, a + i, alpha, decay, seq{});
+    const index_t j0 = n / (4 * W) * (4 * W);
+    for (index_t i = 0; i < rows; ++i) {
+        const T f = T(alpha * a[i]);
+        T* wr = w + i * n + j0;
+        const T* xc = x + j0;
+        for (index_t k = (n - j0) / W; k != 0; --k, xc += W)
+            update_row1<T, Decay, 0>(wr, L::load(xc), L::dup(f), L::dup(decay));
+        for (index_t k = n % W; k != 0; --k, ++wr, ++xc) *wr = Decay ? decay * *wr + f * *xc : *wr + f * *xc;
     }
-    for (index_t r = rows - i; r != 0; --r, ++i) scaled_axpy(w + i * n, x, n, T(alpha * a[i]), decay);
+}
+
+// Panels of 64 bytes x 4 on AArch64 (16 of its 32 registers hold x), x 2 on Armv7 (8 of 16).
+#if defined(__aarch64__)
+inline constexpr int rank1_panel_blocks = 4;
+#else
+inline constexpr int rank1_panel_blocks = 2;
+#endif
+
+template <class T, bool Decay>
+void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
+    constexpr index_t B = 4 * lanes<T>::width, P = rank1_panel_blocks;
+    using full = std::make_integer_sequence<int, P>;
+    index_t j = 0;
+    for (; j + P * B <= n; j += P * B) rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, full{});
+    switch ((n - j) / B) {
+        case 3: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 3>{}); break;
+        case 2: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 2>{}); break;
+        case 1: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 1>{}); break;
+        default: break;
+    }
+    if (n % B) rank1_tail<T, Decay>(w, rows, n, a, x, alpha, decay);
 }
 
 }  // namespace detail_neon
@@ -367,7 +391,10 @@ void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> 
 template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_neon::enable<T> = 0>
 void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
                   neon) {
-    detail_neon::rank1_update(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
+    if (decay == T(1))
+        detail_neon::rank1_update<T, false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
+    else
+        detail_neon::rank1_update<T, true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
 }
 
 template <class T, index_t EX, index_t EY, detail_neon::enable<T> = 0>
