@@ -1,8 +1,14 @@
-// Helium (M-profile Vector Extension, Cortex-M55) float kernels: four float lanes per
-// instruction, fused multiply-adds, and tails handled by one predicated step (VCTP) instead of
-// scalar loops, so no size has a slow path. MVE has eight vector registers: the row and column groups
-// below are sized to stay within them. Overloads only; what is missing falls back to dsp's
-// kernels, then to the scalar reference. Needs MVE with floating point (__ARM_FEATURE_MVE & 2).
+// Helium (M-profile Vector Extension, Cortex-M55) kernels. Float: four lanes per instruction,
+// fused multiply-adds, and tails handled by one predicated step (VCTP) instead of scalar loops,
+// so no size has a slow path; needs MVE with floating point (__ARM_FEATURE_MVE & 2). 16-bit fixed
+// point: exact 64-bit multiply-accumulate reductions (integer MVE). MVE has eight vector
+// registers: the row and column groups below are sized to stay within them. Every load and store
+// post-increments its pointer (one instruction each). Overloads only; what is missing falls back
+// to dsp's kernels, then to the scalar reference.
+//
+// Floors at the 16 x 64 reference shape (MVE has no multi-register load): the gemv needs a load
+// of W per 4 MACs besides the FMA (0.5 per MAC, plus x), the rank-1 update a load, an FMA and a
+// store per 4 (0.75 per MAC).
 #pragma once
 #include <type_traits>
 
@@ -305,7 +311,10 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
         float* w3 = w2 + n;
         const float* xj = x;
         opaque(w0), opaque(w1), opaque(w2), opaque(w3), opaque(xj);
-        const float f0 = alpha * a[i], f1 = alpha * a[i + 1], f2 = alpha * a[i + 2], f3 = alpha * a[i + 3];
+        // The four factors alpha a_i with one multiply (the same products as one by one).
+        const float32x4_t f = vmulq_n_f32(vld1q_f32(a + i), alpha);
+        const float f0 = vgetq_lane_f32(f, 0), f1 = vgetq_lane_f32(f, 1), f2 = vgetq_lane_f32(f, 2),
+                    f3 = vgetq_lane_f32(f, 3);
 #pragma GCC unroll 4
         for (index_t k = n / 4; k != 0; --k) {
             const float32x4_t xv = load(xj);
