@@ -156,6 +156,7 @@ TWOLAYER_INLINE void gemv_block(const T* x, index_t n, T* y, T scale, Rows&... r
     } else {
         (rs.zero(), ...);
     }
+#pragma GCC unroll 4
     for (; k != 0; --k) {
         const typename L::quad xv = L::load4(x);
         x += B, opaque(x);
