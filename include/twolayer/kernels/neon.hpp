@@ -35,6 +35,22 @@ TWOLAYER_INLINE void opaque(T*& p) {
     __asm__("" : "+r"(p));
 }
 
+// Four registers from p, and p moved past them (left opaque). AArch64: one LD1. Armv7: VLD1 has no
+// immediate offset either, so four loads each bumping p (without the bumps GCC adds an ADD per load).
+template <class T>
+TWOLAYER_INLINE typename lanes<T>::quad next4(const T*& p) {
+    using L = lanes<T>;
+#if defined(__aarch64__)
+    const typename L::quad q = L::load4(p);
+    p += 4 * L::width, opaque(p);
+    return q;
+#else
+    typename L::quad q;
+    for (int k = 0; k < 4; ++k) q.val[k] = L::load(p), p += L::width, opaque(p);
+    return q;
+#endif
+}
+
 // Keeps loads below it: without it GCC 12's scheduler hoists every block's load4 to the top
 // of a loop body, more registers than exist, and spills them to the stack.
 TWOLAYER_INLINE void load_fence() { __asm__ volatile("" ::: "memory"); }
@@ -54,8 +70,7 @@ T dot(const T* a, const T* b, index_t n) {
     index_t k = n / B;
     if (k != 0) {
         // The first block multiplies: no zeroed accumulators to add to.
-        const typename L::quad av = L::load4(a), bv = L::load4(b);
-        a += B, opaque(a), b += B, opaque(b);
+        const typename L::quad av = next4(a), bv = next4(b);
         s0 = L::mul(av.val[0], bv.val[0]);
         s1 = L::mul(av.val[1], bv.val[1]);
         s2 = L::mul(av.val[2], bv.val[2]);
@@ -65,8 +80,7 @@ T dot(const T* a, const T* b, index_t n) {
         s0 = s1 = s2 = s3 = L::zero();
     }
     for (; k != 0; --k) {
-        const typename L::quad av = L::load4(a), bv = L::load4(b);
-        a += B, opaque(a), b += B, opaque(b);
+        const typename L::quad av = next4(a), bv = next4(b);
         s0 = L::fma(s0, av.val[0], bv.val[0]);
         s1 = L::fma(s1, av.val[1], bv.val[1]);
         s2 = L::fma(s2, av.val[2], bv.val[2]);
@@ -102,19 +116,17 @@ struct gemv_row4 {
     TWOLAYER_INLINE void zero() { a0 = a1 = a2 = a3 = L::zero(); }
     // The first four registers of columns: multiplies start the sums (no zeroing).
     TWOLAYER_INLINE void first(const typename L::quad& xv) {
-        constexpr index_t B = 4 * L::width;
-        a0 = mul4(L::load4(p0), xv), p0 += B, opaque(p0), load_fence();
-        a1 = mul4(L::load4(p1), xv), p1 += B, opaque(p1), load_fence();
-        a2 = mul4(L::load4(p2), xv), p2 += B, opaque(p2), load_fence();
-        a3 = mul4(L::load4(p3), xv), p3 += B, opaque(p3), load_fence();
+        a0 = mul4(next4(p0), xv), load_fence();
+        a1 = mul4(next4(p1), xv), load_fence();
+        a2 = mul4(next4(p2), xv), load_fence();
+        a3 = mul4(next4(p3), xv), load_fence();
     }
     // Four registers of columns.
     TWOLAYER_INLINE void block(const typename L::quad& xv) {
-        constexpr index_t B = 4 * L::width;
-        a0 = fma4(a0, L::load4(p0), xv), p0 += B, opaque(p0), load_fence();
-        a1 = fma4(a1, L::load4(p1), xv), p1 += B, opaque(p1), load_fence();
-        a2 = fma4(a2, L::load4(p2), xv), p2 += B, opaque(p2), load_fence();
-        a3 = fma4(a3, L::load4(p3), xv), p3 += B, opaque(p3), load_fence();
+        a0 = fma4(a0, next4(p0), xv), load_fence();
+        a1 = fma4(a1, next4(p1), xv), load_fence();
+        a2 = fma4(a2, next4(p2), xv), load_fence();
+        a3 = fma4(a3, next4(p3), xv), load_fence();
     }
     // One register of columns.
     TWOLAYER_INLINE void step(reg xv) {
@@ -149,8 +161,7 @@ TWOLAYER_INLINE void gemv_block(const T* x, index_t n, T* y, T scale, Rows&... r
     opaque(x);
     index_t k = n / B;
     if (k != 0) {
-        const typename L::quad xv = L::load4(x);
-        x += B, opaque(x);
+        const typename L::quad xv = next4(x);
         (rs.first(xv), ...);
         --k;
     } else {
@@ -158,8 +169,7 @@ TWOLAYER_INLINE void gemv_block(const T* x, index_t n, T* y, T scale, Rows&... r
     }
 #pragma GCC unroll 4
     for (; k != 0; --k) {
-        const typename L::quad xv = L::load4(x);
-        x += B, opaque(x);
+        const typename L::quad xv = next4(x);
         (rs.block(xv), ...);
     }
     for (k = n % B / W; k != 0; --k, x += W) {
@@ -280,11 +290,13 @@ TWOLAYER_INLINE void update_row(T*& w, const typename lanes<T>::quad& xv, typena
 #undef TWOLAYER_NEON_DECAY
 #undef TWOLAYER_NEON_ROW
 #else
-    const typename L::quad wv = L::load4(w);
-    typename L::reg r[4];
-    for (int k = 0; k < 4; ++k) r[k] = L::template fma_lane<R>(Decay ? L::mul(d, wv.val[k]) : wv.val[k], xv.val[k], f);
-    L::store4(w, typename L::quad{{r[0], r[1], r[2], r[3]}});
-    w += 4 * L::width;
+    // Register by register, load and store at one pointer bumped after the store (VLD1/VST1 have
+    // no immediate offset: constant offsets would cost an ADD each).
+    for (int k = 0; k < 4; ++k) {
+        const typename L::reg wv = L::load(w);
+        L::store(w, L::template fma_lane<R>(Decay ? L::mul(d, wv) : wv, xv.val[k], f));
+        w += L::width, opaque(w);
+    }
 #endif
 }
 
