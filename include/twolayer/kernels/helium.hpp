@@ -217,7 +217,7 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
         } else {
             a0 = a1 = a2 = a3 = vdupq_n_f32(0.0f);
         }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (; k != 0; --k) {
             const float32x4_t xv = load(xj);
             a0 = vfmaq_f32(a0, load(w0), xv), load_fence();
@@ -315,7 +315,7 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
         const float32x4_t f = vmulq_n_f32(vld1q_f32(a + i), alpha);
         const float f0 = vgetq_lane_f32(f, 0), f1 = vgetq_lane_f32(f, 1), f2 = vgetq_lane_f32(f, 2),
                     f3 = vgetq_lane_f32(f, 3);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
         for (index_t k = n / 4; k != 0; --k) {
             const float32x4_t xv = load(xj);
             update4<Decay>(w0, xv, f0, decay);

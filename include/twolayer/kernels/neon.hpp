@@ -260,11 +260,12 @@ TWOLAYER_INLINE void update_row(T*& w, const typename lanes<T>::quad& xv, typena
     using L = lanes<T>;
 #if defined(__aarch64__)
     static_assert(4 * L::width * sizeof(T) == 64, "four registers of columns are 64 bytes");
-    // The 64 bytes read and written, as a memory operand: no clobber of all memory.
+    // The 64 bytes read and written, as a memory operand: no clobber of all memory. volatile: never
+    // dropped, even where the bumped pointer is not used afterwards (the last row).
     auto& block = *reinterpret_cast<T(*)[4 * L::width]>(w);
     // S: the arrangement (4s, 2d); E: the element size of the by-element operand (s, d).
 #define TWOLAYER_NEON_ROW(S, E, PRE)                                                                    \
-    __asm__("ld1 {v28." S "-v31." S "}, [%[w]]\n\t" PRE "fmla v28." S ", %[x0]." S ", %[f]." E "[%[k]]\n\t"  \
+    __asm__ volatile("ld1 {v28." S "-v31." S "}, [%[w]]\n\t" PRE "fmla v28." S ", %[x0]." S ", %[f]." E "[%[k]]\n\t"  \
             "fmla v29." S ", %[x1]." S ", %[f]." E "[%[k]]\n\t"                                                  \
             "fmla v30." S ", %[x2]." S ", %[f]." E "[%[k]]\n\t"                                                  \
             "fmla v31." S ", %[x3]." S ", %[f]." E "[%[k]]\n\t"                                                  \
@@ -369,16 +370,19 @@ inline constexpr int rank1_panel_blocks = 4;
 inline constexpr int rank1_panel_blocks = 2;
 #endif
 
+template <int Q>
+using panel_blocks = std::make_integer_sequence<int, Q>;
+
 template <class T, bool Decay>
 void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
     constexpr index_t B = 4 * lanes<T>::width, P = rank1_panel_blocks;
-    using full = std::make_integer_sequence<int, P>;
+    using full = panel_blocks<P>;
     index_t j = 0;
     for (; j + P * B <= n; j += P * B) rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, full{});
     switch ((n - j) / B) {
-        case 3: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 3>{}); break;
-        case 2: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 2>{}); break;
-        case 1: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, std::make_integer_sequence<int, 1>{}); break;
+        case 3: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, panel_blocks<3>{}); break;
+        case 2: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, panel_blocks<2>{}); break;
+        case 1: rank1_panel<T, Decay>(w + j, rows, n, a, x + j, alpha, decay, panel_blocks<1>{}); break;
         default: break;
     }
     if (n % B) rank1_tail<T, Decay>(w, rows, n, a, x, alpha, decay);

@@ -27,15 +27,9 @@ struct lanes<float> {
     static reg load(const float* p) { return vld1q_f32(p); }
     static void store(float* p, reg v) { vst1q_f32(p, v); }
 #if defined(__aarch64__)
-    // One LD1/ST1 of four registers: a quarter of the load and store instructions.
+    // One LD1 of four registers: a quarter of the load instructions. (GCC 12's Armv7 arm_neon.h
+    // has no _x4 forms; kernels/neon.hpp's next4 loads register by register there.)
     static quad load4(const float* p) { return vld1q_f32_x4(p); }
-    static void store4(float* p, quad q) { vst1q_f32_x4(p, q); }
-#else
-    // GCC 12's Armv7 arm_neon.h has no _x4 forms.
-    static quad load4(const float* p) { return {{vld1q_f32(p), vld1q_f32(p + 4), vld1q_f32(p + 8), vld1q_f32(p + 12)}}; }
-    static void store4(float* p, quad q) {
-        vst1q_f32(p, q.val[0]), vst1q_f32(p + 4, q.val[1]), vst1q_f32(p + 8, q.val[2]), vst1q_f32(p + 12, q.val[3]);
-    }
 #endif
     static reg dup(float a) { return vdupq_n_f32(a); }
     static reg zero() { return vdupq_n_f32(0.0f); }
@@ -84,7 +78,6 @@ struct lanes<double> {
     static reg load(const double* p) { return vld1q_f64(p); }
     static void store(double* p, reg v) { vst1q_f64(p, v); }
     static quad load4(const double* p) { return vld1q_f64_x4(p); }
-    static void store4(double* p, quad q) { vst1q_f64_x4(p, q); }
     static reg dup(double a) { return vdupq_n_f64(a); }
     static reg zero() { return vdupq_n_f64(0.0); }
     static reg add(reg a, reg b) { return vaddq_f64(a, b); }
