@@ -151,7 +151,7 @@ TWOLAYER_INLINE float32x4_t load(const float*& p) {
     return v;
 }
 
-// MVE has no floating-point across-vector add. Lanes of q0-q7 are s0-s31: reading them is free.
+// MVE has no floating-point across-vector add.
 inline float sum(float32x4_t v) {
     return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
 }
