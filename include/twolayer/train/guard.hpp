@@ -60,6 +60,30 @@ scan_result<compute_t<F>> scan(vec_view<const storage_t<F>, E> x) {
     return r;
 }
 
+// A 64-bit fingerprint of a sample's bytes, by which the fused SGD step recognizes the sample
+// whose pre-activations it computed ahead (train/online_sgd.hpp): each 32-bit word, mixed with
+// its position and multiplied by odd constants, enters two sums (one of them position-weighted).
+// Any change of the bytes, a moved or swapped element included, changes it except with
+// probability about 2^-64; it is a check against mistakes, not against an adversary. Integer
+// operations only, branch-free: it vectorizes. T: float or double (any type of 4k bytes).
+template <class T, index_t E>
+std::uint64_t fingerprint(vec_view<const T, E> x) {
+    static_assert(sizeof(T) % 4 == 0, "guard::fingerprint: the type must be made of 32-bit words");
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(x.data());
+    const index_t words = x.size() * (sizeof(T) / 4);
+    std::uint32_t a = 0, b = 0;
+    for (index_t i = 0; i < words; ++i) {
+        std::uint32_t w;
+        std::memcpy(&w, p + 4 * i, 4);
+        const std::uint32_t pos = std::uint32_t(i);
+        std::uint32_t k = (w ^ (pos * 0x9E3779B9u)) * 0x85EBCA6Bu;
+        k ^= k >> 16;
+        a += k;
+        b += k * (2u * pos + 1u);
+    }
+    return ((std::uint64_t(a) << 32) | b) ^ (std::uint64_t(words) * 0xC2B2AE3D27D4EB4Full);
+}
+
 // The update every trainer applies to one weight of a native format: decay * w + step. Written
 // once so the check pass and the write pass compute the very same value.
 template <class T>
