@@ -249,3 +249,29 @@ TL_TEST(fused_step_same_as_separate_after_a_refusal) {
     TL_CHECK(sb.reused_forwards() == 18u);
     TL_CHECK((tl_test::weight_snapshot<network<F, N, P>>(a).same_as(b)));
 }
+
+TL_TEST(fingerprint_sees_small_changes) {
+    // the changes the stale-case test does not cover: lengths, a sign, a swap within one lane
+    static float x[100];
+    gaussian_rng g(51);
+    for (auto& xi : x) xi = g.gaussian<float>();
+    int same = 0;
+    for (index_t n = 2; n <= 100; ++n)
+        same += guard::fingerprint(vec_view<const float>(x, n - 1)) == guard::fingerprint(vec_view<const float>(x, n));
+    TL_CHECK(same == 0);
+    const vec_view<const float> v(x, 100);
+    const std::uint64_t f0 = guard::fingerprint(v);
+    x[99] = -x[99];
+    TL_CHECK(guard::fingerprint(v) != f0);
+    x[99] = -x[99];
+    TL_CHECK(guard::fingerprint(v) == f0);
+    const float t = x[0];
+    x[0] = x[16];
+    x[16] = t;
+    TL_CHECK(guard::fingerprint(v) != f0);
+    static double d[37];
+    for (auto& di : d) di = g.next();
+    const std::uint64_t fd = guard::fingerprint(vec_view<const double>(d, 37));
+    d[36] = std::nextafter(d[36], 10.0);
+    TL_CHECK(guard::fingerprint(vec_view<const double>(d, 37)) != fd);
+}
