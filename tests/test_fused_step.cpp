@@ -181,6 +181,14 @@ TL_TEST(fused_step_reuses_only_valid_pre_activations) {
         online_sgd<float> other;
         TL_REQUIRE(other.step(n, vec_view<const float, N>(z, N), 0.5f).ok());
     });
+    stale_case("a full-batch GD step", [](Net& n, float*) {
+        static dataset<float, 4, N> data;
+        gaussian_rng g(8);
+        tl_test::fill_gaussian(data.X.view().flat(), g);
+        for (index_t mu = 0; mu < 4; ++mu) data.y[mu] = 0.5f;
+        gd_trainer<float, N, P> gd;
+        TL_REQUIRE(gd.full_batch(n, data.ref()).ok());
+    });
     stale_case("the second layer written (does not enter lambda: reused)", [](Net& n, float*) {
         n.v_mut()[0] = n.v_mut()[0] * 2.0f;
     }, true);
