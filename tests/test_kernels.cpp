@@ -122,6 +122,57 @@ int check_updates(gaussian_rng& g) {
     return bad;
 }
 
+// The fused update + gemv of the one-pass SGD step: against the scalar reference within the
+// bounds above (the update per element, the sums of the new rows), and bit for bit equal to the
+// same arch's rank1_update followed by its gemv (the fused SGD step relies on it).
+template <class T, class Arch>
+int check_update_gemv(gaussian_rng& g) {
+    static buffers<T> m;
+    static T before[max_rows * max_n], a3[max_rows * max_n], x2[max_n], y3[max_n];
+    int bad = 0;
+    for (T decay : {T(1), T(0.9)}) {
+        for (index_t n : sizes) {
+            for (index_t rows = 1; rows <= max_rows; ++rows) {
+                for (index_t i = 0; i < rows * n; ++i) before[i] = m.a[i] = m.a2[i] = a3[i] = g.gaussian<T>();
+                for (index_t i = 0; i < rows; ++i) m.u[i] = g.gaussian<T>();
+                for (index_t i = 0; i < n; ++i) {
+                    m.b[i] = g.gaussian<T>();
+                    x2[i] = g.gaussian<T>();
+                }
+                const T alpha(0.3), scale(0.5);
+                const vec_view<const T> u(m.u, rows), x(m.b, n), z(x2, n);
+                kernels::rank1_update_gemv(mat_view<T>(m.a, rows, n), u, x, alpha, decay, z, vec_view<T>(m.y1, rows),
+                                           scale, arch::scalar{});
+                kernels::rank1_update_gemv(mat_view<T>(m.a2, rows, n), u, x, alpha, decay, z,
+                                           vec_view<T>(m.y2, rows), scale, Arch{});
+                bad += count_update_mismatches(m.a, m.a2, before, m.b, m.u, alpha, decay, rows, n);
+                for (index_t k = 0; k < rows; ++k) {
+                    double s = 0;
+                    // the new rows differ by the update's rounding too (fused or not): the terms of
+                    // the update enter the bound with the products
+                    for (index_t i = 0; i < n; ++i)
+                        s += (std::fabs(double(m.a[k * n + i])) + std::fabs(double(decay) * double(before[k * n + i])) +
+                              std::fabs(double(alpha) * double(m.u[k]) * double(m.b[i]))) *
+                             std::fabs(double(x2[i]));
+                    bad += !(std::fabs(double(m.y1[k]) - double(m.y2[k])) <= bound<T>(s, n));
+                }
+                // the same arch, separately: the very same bits
+                kernels::rank1_update(mat_view<T>(a3, rows, n), u, x, alpha, decay, Arch{});
+                kernels::gemv(mat_view<const T>(a3, rows, n), z, vec_view<T>(y3, rows), scale, Arch{});
+                bad += std::memcmp(a3, m.a2, rows * n * sizeof(T)) != 0;
+                bad += std::memcmp(y3, m.y2, rows * sizeof(T)) != 0;
+                // and the scalar reference is the scalar update followed by the scalar gemv
+                std::memcpy(a3, before, rows * n * sizeof(T));
+                kernels::rank1_update(mat_view<T>(a3, rows, n), u, x, alpha, decay, arch::scalar{});
+                kernels::gemv(mat_view<const T>(a3, rows, n), z, vec_view<T>(y3, rows), scale, arch::scalar{});
+                bad += std::memcmp(a3, m.a, rows * n * sizeof(T)) != 0;
+                bad += std::memcmp(y3, m.y1, rows * sizeof(T)) != 0;
+            }
+        }
+    }
+    return bad;
+}
+
 template <class Arch>
 void check_all_kernels() {
     TL_INFO("    arch %s\n", Arch::name);
@@ -132,6 +183,8 @@ void check_all_kernels() {
     TL_CHECK((check_gemv_t<double, Arch>(g)) == 0);
     TL_CHECK((check_updates<float, Arch>(g)) == 0);
     TL_CHECK((check_updates<double, Arch>(g)) == 0);
+    TL_CHECK((check_update_gemv<float, Arch>(g)) == 0);
+    TL_CHECK((check_update_gemv<double, Arch>(g)) == 0);
 }
 
 template <class Arch>
@@ -181,6 +234,14 @@ TL_TEST(default_arch_kernels_match_scalar) {
 TL_TEST(training_on_default_arch_matches_scalar) {
     if (default_is_scalar) TL_SKIP("the default arch is scalar: nothing to compare");
     check_training<arch::default_arch>();
+}
+
+// The fused kernel's scalar reference against the scalar update + gemv, where the default arch
+// is scalar (elsewhere check_all_kernels covers it).
+TL_TEST(scalar_update_gemv_is_update_then_gemv) {
+    gaussian_rng g(47);
+    TL_CHECK((check_update_gemv<float, arch::scalar>(g)) == 0);
+    TL_CHECK((check_update_gemv<double, arch::scalar>(g)) == 0);
 }
 
 TL_TEST(simd_kernels_match_scalar) {

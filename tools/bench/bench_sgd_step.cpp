@@ -2,6 +2,7 @@
 // both layers), float and double, for several N and P:
 //   twolayer on the scalar reference kernels, twolayer on the xsimd kernels, and the peer a user
 //   would write instead: a hand-written Eigen fixed-size implementation of the same step.
+// "fused": twolayer's fused step (update of this step + forward of the next sample in one pass).
 // Variants "given_x" (the sample is already in memory) and "drawn_x" (the step also draws x:
 // twolayer's gaussian_rng ("twolayer") and gaussian_block ("block") vs Eigen +
 // std::normal_distribution).
@@ -56,6 +57,37 @@ void bm_twolayer(benchmark::State& st) {
         auto r = sgd.step(student, xv, y, Arch{});
         benchmark::DoNotOptimize(r);
     }
+    st.counters["MACs"] = benchmark::Counter(double(3 * P * N + PT * N) * double(st.iterations()),
+                                             benchmark::Counter::kIsRate);
+}
+
+// The fused step (online_sgd::step(net, x, y, x_next)): the update of this step and the
+// pre-activations of the next sample in one pass over W. Two given samples alternate, so every
+// step finds its pre-activations computed ahead by the previous one (checked by their
+// fingerprint, as in real use).
+template <class T, tl::index_t N, tl::index_t P, class Arch>
+void bm_twolayer_fused(benchmark::State& st) {
+    static tl::network<T, N, PT, tl::act::erf> teacher;
+    static tl::network<T, N, P, tl::act::erf> student;
+    static sample_buffer<T, N> buf[2];
+    tl::gaussian_rng rng(1);
+    tl::init_network(teacher.ref(), rng);
+    tl::init_network(student.ref(), rng, tl::second_layer_init::inv_p);
+    for (auto& b : buf)
+        for (auto& xi : b.x) xi = rng.gaussian<T>();
+    tl::train_config<T> c;
+    c.lr_w = T(0.1);
+    c.lr_v = T(0.1);
+    tl::online_sgd<T> sgd(c);
+    const tl::vec_view<const T, N> xv[2] = {{buf[0].x, N}, {buf[1].x, N}};
+    unsigned cur = 0;
+    for (auto _ : st) {
+        const T y = teacher.forward(xv[cur], Arch{});
+        auto r = sgd.step(student, xv[cur], y, xv[cur ^ 1], Arch{});
+        benchmark::DoNotOptimize(r);
+        cur ^= 1;
+    }
+    if (sgd.reused_forwards() + 1 < sgd.steps()) st.SkipWithError("the fused step did not reuse its pre-activations");
     st.counters["MACs"] = benchmark::Counter(double(3 * P * N + PT * N) * double(st.iterations()),
                                              benchmark::Counter::kIsRate);
 }
@@ -115,7 +147,7 @@ void bm_fma_peak(benchmark::State& st) {
     for (auto _ : st) {
         for (int k = 0; k < K; ++k) {
 #pragma GCC unroll 12
-            for (int c = 0; c < C; ++c) acc[c] = xsimd::fma(acc[c], a, b);
+            for (int c = 0; c < C; ++c) acc[c] = tl::kernels::detail_simd::fmadd(acc[c], a, b);
         }
         for (int c = 0; c < C; ++c) benchmark::DoNotOptimize(acc[c]);
     }
@@ -136,7 +168,7 @@ void bm_l1_stream(benchmark::State& st) {
     const B a(T(1e-3));
     for (auto _ : st) {
         for (tl::index_t j = 0; j < n; j += B::size)
-            xsimd::fma(a, B::load_unaligned(x + j), B::load_unaligned(y + j)).store_unaligned(y + j);
+            tl::kernels::detail_simd::fmadd(a, B::load_unaligned(x + j), B::load_unaligned(y + j)).store_unaligned(y + j);
         benchmark::ClobberMemory();
     }
     st.counters["elems"] = benchmark::Counter(double(n) * double(st.iterations()), benchmark::Counter::kIsRate);
@@ -215,6 +247,7 @@ using simd = tl::arch::simd<xsimd::default_arch>;
 #define TL_BENCH_SHAPE(T, N, P)                                                                     \
     BENCHMARK(bm_twolayer<T, N, P, tl::arch::scalar, source::given>)->Name("given_x/" #T "/N" #N "/P" #P "/scalar"); \
     BENCHMARK(bm_twolayer<T, N, P, simd, source::given>)->Name("given_x/" #T "/N" #N "/P" #P "/twolayer");          \
+    BENCHMARK(bm_twolayer_fused<T, N, P, simd>)->Name("given_x/" #T "/N" #N "/P" #P "/fused");                      \
     BENCHMARK(bm_eigen<T, N, P, source::given>)->Name("given_x/" #T "/N" #N "/P" #P "/eigen");                     \
     BENCHMARK(bm_twolayer<T, N, P, simd, source::drawn>)->Name("drawn_x/" #T "/N" #N "/P" #P "/twolayer");          \
     BENCHMARK(bm_twolayer<T, N, P, simd, source::block>)->Name("drawn_x/" #T "/N" #N "/P" #P "/block");             \

@@ -2,7 +2,8 @@
 """Runs bench_sgd_step and prints the markdown tables of docs/BENCHMARKS.md (host section): the
 machine's FMA peak and L1 load/store rate, the Gaussian samplers alone, and one teacher-student SGD
 step for every N in {32, 128, 512, 2048}, P in {2, 8, 32}, float and double: twolayer on scalar and
-xsimd kernels against the Eigen peer, x given and x drawn, with the roofline and ratios.
+xsimd kernels (separate and fused step) against the Eigen peer, x given and x drawn, with the
+roofline and ratios.
 
 Every figure is the median over --repetitions runs of the process's CPU time (the machine is
 shared: CPU time leaves out the time the core spent on other processes; rates use it too).
@@ -102,10 +103,12 @@ def main(argv):
         print("\n".join(rows) + "\n")
 
     print("Roofline: (P + P*) N MACs of the two forward passes at the FMA peak, plus P N elements of "
-          "the rank-1 update at the L1 rate; % = roofline / twolayer time.\n")
-    print("| type | N | P | scalar ns | twolayer ns | Eigen ns | Eigen / twolayer | roofline ns | % of roofline "
+          "the rank-1 update at the L1 rate; % = roofline / time. fused: the fused step "
+          "(online_sgd::step(net, x, y, x_next)).\n")
+    print("| type | N | P | scalar ns | twolayer ns | fused ns | Eigen ns | Eigen / twolayer | Eigen / fused "
+          "| roofline ns | % of roofline | fused % of roofline "
           "| drawn: rng ns | drawn: block ns | drawn: Eigen + std::normal ns | Eigen+std / block |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
     def cell(key, fmt="{:.0f}"):
         return fmt.format(ns[key]) if key in ns else ""
@@ -117,19 +120,23 @@ def main(argv):
                 g, d = f"given_x/{k}/", f"drawn_x/{k}/"
                 if not any(x.startswith(g) or x.startswith(d) for x in ns):
                     continue
-                ratio = roof = frac = ratio_d = ""
+                ratio = ratio_f = roof = frac = frac_f = ratio_d = ""
                 if g + "eigen" in ns and g + "twolayer" in ns:
                     ratio = f"{ns[g + 'eigen'] / ns[g + 'twolayer']:.2f}"
+                if g + "eigen" in ns and g + "fused" in ns:
+                    ratio_f = f"{ns[g + 'eigen'] / ns[g + 'fused']:.2f}"
                 if t in fma and t in l1:
                     r = (p + PT) * n / fma[t] + p * n / l1[t]
                     roof = f"{r:.0f}"
                     if g + "twolayer" in ns:
                         frac = f"{100 * r / ns[g + 'twolayer']:.0f}%"
+                    if g + "fused" in ns:
+                        frac_f = f"{100 * r / ns[g + 'fused']:.0f}%"
                 if d + "eigen" in ns and d + "block" in ns:
                     ratio_d = f"{ns[d + 'eigen'] / ns[d + 'block']:.2f}"
-                print(f"| {t} | {n} | {p} | {cell(g + 'scalar')} | {cell(g + 'twolayer')} | {cell(g + 'eigen')} | "
-                      f"{ratio} | {roof} | {frac} | {cell(d + 'twolayer')} | {cell(d + 'block')} | "
-                      f"{cell(d + 'eigen')} | {ratio_d} |")
+                print(f"| {t} | {n} | {p} | {cell(g + 'scalar')} | {cell(g + 'twolayer')} | {cell(g + 'fused')} | "
+                      f"{cell(g + 'eigen')} | {ratio} | {ratio_f} | {roof} | {frac} | {frac_f} | "
+                      f"{cell(d + 'twolayer')} | {cell(d + 'block')} | {cell(d + 'eigen')} | {ratio_d} |")
 
 
 if __name__ == "__main__":

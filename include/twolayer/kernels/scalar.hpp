@@ -6,6 +6,8 @@
 // Types: S is a storage type (weights, inputs), C the arithmetic type results are delivered in.
 // For float and double both are the same type and these are the plain textbook loops.
 #pragma once
+#include <type_traits>
+
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
@@ -65,6 +67,42 @@ void rank1_update(mat_view<C, R, K> W, vec_view<const C, EA> a, vec_view<const X
                 w[j] = decay * w[j] + ai * format_traits<X>::template to<C>(x[j]);
         }
     }
+}
+
+// The fused kernel of the one-pass SGD step (float and double): W_ij = decay * W_ij + (alpha a_i) x_j
+// as rank1_update, then y_i = scale * (W x2)_i with the NEW W as gemv, row by row, so a row is
+// read once and written once. The reference: each row is updated in index order, then summed in
+// index order, the very operations of rank1_update followed by gemv on arch::scalar (so the two
+// give the same bits).
+template <class T, index_t R, index_t K, index_t EA, index_t EX, index_t EX2, index_t EY>
+void rank1_update_gemv(mat_view<T, R, K> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
+                       vec_view<const T, EX2> x2, vec_view<T, EY> y, T scale, arch::scalar) {
+    static_assert(is_native_v<T>, "rank1_update_gemv: float and double only");
+    for (index_t i = 0; i < W.rows(); ++i) {
+        T* TWOLAYER_RESTRICT w = W.row(i).data();
+        const T ai = alpha * a[i];
+        if (decay == T(1)) {
+            for (index_t j = 0; j < W.cols(); ++j) w[j] = w[j] + ai * x[j];
+        } else {
+            for (index_t j = 0; j < W.cols(); ++j) w[j] = decay * w[j] + ai * x[j];
+        }
+        T s(0);
+        for (index_t j = 0; j < W.cols(); ++j) s += w[j] * x2[j];
+        y[i] = scale * s;
+    }
+}
+
+// An arch without its own rank1_update_gemv (NEON, DSP, Helium today) runs its own rank1_update
+// and then its own gemv, not the scalar reference: the fused SGD step then gives the same bits as
+// the separate step on every arch. (A deliberate exception to "fall back to scalar": this
+// template is more specialized than nothing but less than an arch's own overload, and it wins
+// over the arch::scalar one for every derived tag by exact match.)
+template <class T, index_t R, index_t K, index_t EA, index_t EX, index_t EX2, index_t EY, class Arch,
+          std::enable_if_t<std::is_base_of<scalar, Arch>::value && !std::is_same<Arch, scalar>::value, int> = 0>
+void rank1_update_gemv(mat_view<T, R, K> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
+                       vec_view<const T, EX2> x2, vec_view<T, EY> y, T scale, Arch arch) {
+    rank1_update(W, a, x, alpha, decay, arch);
+    gemv(mat_view<const T, R, K>(W), x2, y, scale, arch);
 }
 
 // The same update for weights stored in a format F narrower than its arithmetic: each new value

@@ -28,6 +28,22 @@ constexpr bool has_lanes() {
 template <class T, class XA>
 using enable = std::enable_if_t<has_lanes<T, XA>(), int>;
 
+// x * y + z rounded once. xsimd 8 has no fma for AVX-512 and falls back to x * y + z, which is
+// two instructions and two roundings under -ffp-contract=off; this calls the instruction.
+template <class T, class XA>
+TWOLAYER_INLINE xsimd::batch<T, XA> fmadd(const xsimd::batch<T, XA>& x, const xsimd::batch<T, XA>& y,
+                                        const xsimd::batch<T, XA>& z) {
+#if XSIMD_WITH_AVX512F
+    if constexpr (std::is_base_of<xsimd::avx512f, XA>::value) {
+        if constexpr (std::is_same<T, float>::value) return _mm512_fmadd_ps(x, y, z);
+        else return _mm512_fmadd_pd(x, y, z);
+    } else
+#endif
+    {
+        return xsimd::fma(x, y, z);
+    }
+}
+
 template <class T, class XA>
 T dot(const T* a, const T* b, index_t n) {
     using batch = xsimd::batch<T, XA>;
@@ -35,12 +51,12 @@ T dot(const T* a, const T* b, index_t n) {
     batch s0(T(0)), s1(T(0)), s2(T(0)), s3(T(0));
     index_t i = 0;
     for (; i + 4 * W <= n; i += 4 * W) {
-        s0 = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
-        s1 = xsimd::fma(batch::load_unaligned(a + i + W), batch::load_unaligned(b + i + W), s1);
-        s2 = xsimd::fma(batch::load_unaligned(a + i + 2 * W), batch::load_unaligned(b + i + 2 * W), s2);
-        s3 = xsimd::fma(batch::load_unaligned(a + i + 3 * W), batch::load_unaligned(b + i + 3 * W), s3);
+        s0 = detail_simd::fmadd(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
+        s1 = detail_simd::fmadd(batch::load_unaligned(a + i + W), batch::load_unaligned(b + i + W), s1);
+        s2 = detail_simd::fmadd(batch::load_unaligned(a + i + 2 * W), batch::load_unaligned(b + i + 2 * W), s2);
+        s3 = detail_simd::fmadd(batch::load_unaligned(a + i + 3 * W), batch::load_unaligned(b + i + 3 * W), s3);
     }
-    for (; i + W <= n; i += W) s0 = xsimd::fma(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
+    for (; i + W <= n; i += W) s0 = detail_simd::fmadd(batch::load_unaligned(a + i), batch::load_unaligned(b + i), s0);
     // Lanes summed through memory, not xsimd::hadd: GCC 12 reports "used uninitialized" inside
     // avx512fintrin.h for hadd<double> on AVX-512, an error under -Werror in every includer now
     // that this is the host's default arch. Once per dot, so the cost does not matter.
@@ -54,6 +70,166 @@ T dot(const T* a, const T* b, index_t n) {
     return s;
 }
 
+// gemv and rank1_update_gemv share one order of summation per row, so that an update followed by
+// a gemv and the fused kernel give the same bits: chunk c of a row (one batch) goes to
+// accumulator c % 4, the accumulators are added as (s0 + s1) + (s2 + s3), the lanes of that sum
+// pairwise (lane k + W/2 onto lane k, and so on), then the remainder elements in index order.
+// Four chains per row keep the FMA unit busy even for a single row (the teacher's two rows are
+// latency-bound with fewer). Several rows are taken per load of x (their own accumulators, one
+// reduction per row at the end); how rows are grouped does not change a row's arithmetic.
+#ifndef TWOLAYER_XSIMD_ROW_CHAINS
+#define TWOLAYER_XSIMD_ROW_CHAINS 4
+#endif
+constexpr index_t row_chains = TWOLAYER_XSIMD_ROW_CHAINS;
+static_assert(row_chains == 2 || row_chains == 4, "TWOLAYER_XSIMD_ROW_CHAINS: 2 or 4");
+
+template <class T, class XA>
+TWOLAYER_INLINE T sum_row(const xsimd::batch<T, XA> (&s)[row_chains]) {
+    // Through memory, not xsimd::hadd (see dot above).
+    constexpr index_t W = xsimd::batch<T, XA>::size;
+    T lane[W];
+    if constexpr (row_chains == 4) ((s[0] + s[1]) + (s[2] + s[3])).store_unaligned(lane);
+    else (s[0] + s[1]).store_unaligned(lane);
+    for (index_t h = W / 2; h != 0; h /= 2)
+        for (index_t k = 0; k < h; ++k) lane[k] += lane[k + h];
+    return lane[0];
+}
+
+// The batch the row kernels (gemv, rank1_update, rank1_update_gemv) work on. AMD's Zen 4 executes
+// a 512-bit operation as two 256-bit halves, and there the fused kernel, bound by its stores and
+// FMAs, runs faster on 256-bit batches (N = 512, P = 8, float: 182 ns against 240 ns; gemv 92
+// against 103 ns; measured with a kernel-only loop). So where AVX-512 is enabled with a Zen
+// tuning (GCC 12 names Zen 4 znver3 with AVX-512), they use AVX2 + FMA batches; define
+// TWOLAYER_XSIMD_ROW_256 to 0 or 1 to choose. The three kernels use the same batch, so the fused
+// kernel's sums and tails match theirs.
+#ifndef TWOLAYER_XSIMD_ROW_256
+#if XSIMD_WITH_AVX512F && XSIMD_WITH_FMA3_AVX2 && (defined(__znver3__) || defined(__znver4__))
+#define TWOLAYER_XSIMD_ROW_256 1
+#else
+#define TWOLAYER_XSIMD_ROW_256 0
+#endif
+#endif
+template <class XA>
+struct row_arch_of {
+    using type = XA;
+};
+#if TWOLAYER_XSIMD_ROW_256 && XSIMD_WITH_AVX512F && XSIMD_WITH_FMA3_AVX2
+template <>
+struct row_arch_of<xsimd::avx512f> {
+    using type = xsimd::fma3<xsimd::avx2>;
+};
+template <>
+struct row_arch_of<xsimd::avx512cd> {
+    using type = xsimd::fma3<xsimd::avx2>;
+};
+template <>
+struct row_arch_of<xsimd::avx512dq> {
+    using type = xsimd::fma3<xsimd::avx2>;
+};
+template <>
+struct row_arch_of<xsimd::avx512bw> {
+    using type = xsimd::fma3<xsimd::avx2>;
+};
+#endif
+template <class XA>
+using row_arch = typename row_arch_of<XA>::type;
+
+// Rows per block: the gemv takes 4 rows per load of x; the fused kernel, bound by its loads and
+// stores, is fastest with 2 (measured on Zen 4, N = 512, P = 8, float: 2 rows 182 ns, 4 rows
+// 216 ns with 256-bit batches; 240 and 279 ns with 512-bit batches).
+constexpr index_t gemv_block_rows = 4;
+constexpr index_t update_block_rows = 2;
+
+// Calls f(std::integral_constant<index_t, B>, first_row) for blocks of B rows, then the
+// remaining rows in blocks of B/2, B/4, ... (B a power of two), so every block size is a
+// compile-time constant.
+template <index_t B, class Fn>
+TWOLAYER_INLINE void for_row_blocks(Fn&& f, index_t rows, index_t first = 0) {
+    for (index_t left = rows / B; left != 0; --left, first += B) f(std::integral_constant<index_t, B>{}, first);
+    if constexpr (B > 1) {
+        if (rows % B != 0) for_row_blocks<B / 2>(f, rows % B, first);
+    }
+}
+
+// y[r] = scale * (w_r . x), r < B; row r starts at w + r * ld.
+template <class T, class XA, index_t B>
+TWOLAYER_INLINE void gemv_rows(const T* w, index_t ld, const T* x, T* y, T scale) {
+    using batch = xsimd::batch<T, XA>;
+    constexpr index_t Wd = batch::size, A = row_chains;
+    const index_t n = ld;
+    batch s[B][A];
+    for (index_t r = 0; r < B; ++r)
+        for (index_t c = 0; c < A; ++c) s[r][c] = batch(T(0));
+    index_t j = 0;
+    for (; j + A * Wd <= n; j += A * Wd) {
+        batch xv[A];
+        for (index_t c = 0; c < A; ++c) xv[c] = batch::load_unaligned(x + j + c * Wd);
+        for (index_t r = 0; r < B; ++r)
+            for (index_t c = 0; c < A; ++c)
+                s[r][c] = fmadd(batch::load_unaligned(w + r * ld + j + c * Wd), xv[c], s[r][c]);
+    }
+    for (index_t c = 0; j + Wd <= n; j += Wd, ++c) {
+        const batch xv = batch::load_unaligned(x + j);
+        for (index_t r = 0; r < B; ++r) s[r][c] = fmadd(batch::load_unaligned(w + r * ld + j), xv, s[r][c]);
+    }
+    for (index_t r = 0; r < B; ++r) {
+        const T* wr = w + r * ld;
+        T sum = sum_row<T, XA>(s[r]);
+        index_t k = j;
+        for (index_t left = n - j; left != 0; --left, ++k) sum += wr[k] * x[k];
+        y[r] = scale * sum;
+    }
+}
+
+// For B rows: w_r = decay w_r + (alpha a_r) x (exactly rank1_update's arithmetic), then
+// y[r] = scale * (w_r . x2) with the new w_r (exactly gemv_rows's arithmetic), in one pass: the
+// updated chunk is stored and multiplied into the accumulator while it is in a register.
+template <class T, class XA, index_t B, bool Decay>
+TWOLAYER_INLINE void update_gemv_rows(T* w, index_t ld, const T* a, T alpha, T decay, const T* x, const T* x2,
+                                      T* y, T scale) {
+    using batch = xsimd::batch<T, XA>;
+    constexpr index_t Wd = batch::size, A = row_chains;
+    const index_t n = ld;
+    const batch d(decay);
+    T ai[B];
+    batch av[B], s[B][A];
+    for (index_t r = 0; r < B; ++r) {
+        ai[r] = alpha * a[r];
+        av[r] = batch(ai[r]);
+        for (index_t c = 0; c < A; ++c) s[r][c] = batch(T(0));
+    }
+    auto new_w = [&](index_t r, index_t j, const batch& xv) {
+        const batch old = batch::load_unaligned(w + r * ld + j);
+        const batch nw = Decay ? fmadd(av[r], xv, d * old) : fmadd(av[r], xv, old);
+        nw.store_unaligned(w + r * ld + j);
+        return nw;
+    };
+    index_t j = 0;
+    for (; j + A * Wd <= n; j += A * Wd) {
+        batch xv[A], zv[A];
+        for (index_t c = 0; c < A; ++c) {
+            xv[c] = batch::load_unaligned(x + j + c * Wd);
+            zv[c] = batch::load_unaligned(x2 + j + c * Wd);
+        }
+        for (index_t r = 0; r < B; ++r)
+            for (index_t c = 0; c < A; ++c) s[r][c] = fmadd(new_w(r, j + c * Wd, xv[c]), zv[c], s[r][c]);
+    }
+    for (index_t c = 0; j + Wd <= n; j += Wd, ++c) {
+        const batch xv = batch::load_unaligned(x + j), zv = batch::load_unaligned(x2 + j);
+        for (index_t r = 0; r < B; ++r) s[r][c] = fmadd(new_w(r, j, xv), zv, s[r][c]);
+    }
+    for (index_t r = 0; r < B; ++r) {
+        T* wr = w + r * ld;
+        T sum = sum_row<T, XA>(s[r]);
+        index_t k = j;
+        for (index_t left = n - j; left != 0; --left, ++k) {
+            wr[k] = Decay ? T(decay * wr[k] + ai[r] * x[k]) : T(wr[k] + ai[r] * x[k]);
+            sum += wr[k] * x2[k];
+        }
+        y[r] = scale * sum;
+    }
+}
+
 }  // namespace detail_simd
 
 template <class T, index_t E1, index_t E2, class XA, detail_simd::enable<T, XA> = 0>
@@ -63,31 +239,69 @@ T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, simd<XA>) {
 
 template <class T, index_t R, index_t C, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
 void gemv(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale, simd<XA>) {
-    for (index_t i = 0; i < W.rows(); ++i) y[i] = scale * detail_simd::dot<T, XA>(W.row(i).data(), x.data(), W.cols());
+    detail_simd::for_row_blocks<detail_simd::gemv_block_rows>([&](auto rows, index_t i) {
+        detail_simd::gemv_rows<T, detail_simd::row_arch<XA>, decltype(rows)::value>(W.data() + i * W.cols(), W.cols(), x.data(), y.data() + i,
+                                                             scale);
+    }, W.rows());
 }
+
+namespace detail_simd {
+// w_j = decay w_j + ai x_j for j in [j, end) on batches B, one FMA (one rounding) per element;
+// returns the first index not done.
+template <class B, bool Decay, class T>
+TWOLAYER_INLINE index_t update_span(T* w, const T* x, T ai, T decay, index_t j, index_t end) {
+    const B av(ai), d(decay);
+    for (; j + B::size <= end; j += B::size) {
+        const B old = B::load_unaligned(w + j);
+        (Decay ? fmadd(av, B::load_unaligned(x + j), d * old) : fmadd(av, B::load_unaligned(x + j), old))
+            .store_unaligned(w + j);
+    }
+    return j;
+}
+}  // namespace detail_simd
 
 template <class T, index_t R, index_t C, index_t EA, index_t EX, class XA, detail_simd::enable<T, XA> = 0>
 void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
                   simd<XA>) {
-    using batch = xsimd::batch<T, XA>;
-    constexpr index_t Wd = batch::size;
+    // The full-width batch for the body, then the row kernels' batch, then scalars: the
+    // elements left to scalar code (a multiply and an add, two roundings, instead of one FMA)
+    // are those rank1_update_gemv leaves to them, so the two write the same bits.
+    using full = xsimd::batch<T, XA>;
+    using row = xsimd::batch<T, detail_simd::row_arch<XA>>;
     const index_t n = W.cols();
-    const batch d(decay);
+    const index_t vec_end = n - n % row::size;
     for (index_t i = 0; i < W.rows(); ++i) {
         T* w = W.row(i).data();
         const T ai = alpha * a[i];
-        const batch av(ai);
-        index_t j = 0;
+        index_t j;
         if (decay == T(1)) {
-            for (; j + Wd <= n; j += Wd)
-                xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (index_t r = 0; r < n % Wd; ++r) w[j + r] = w[j + r] + ai * x[j + r];  // r < Wd: no false UB warning
+            j = detail_simd::update_span<full, false>(w, x.data(), ai, decay, 0, vec_end);
+            j = detail_simd::update_span<row, false>(w, x.data(), ai, decay, j, vec_end);
+            // j == vec_end here; a trip count below row::size keeps GCC 12 from a false UB warning.
+            for (index_t r = 0; r < n % row::size; ++r) w[j + r] = w[j + r] + ai * x[j + r];
         } else {
-            for (; j + Wd <= n; j += Wd)
-                xsimd::fma(av, batch::load_unaligned(x.data() + j), d * batch::load_unaligned(w + j)).store_unaligned(w + j);
-            for (index_t r = 0; r < n % Wd; ++r) w[j + r] = decay * w[j + r] + ai * x[j + r];
+            j = detail_simd::update_span<full, true>(w, x.data(), ai, decay, 0, vec_end);
+            j = detail_simd::update_span<row, true>(w, x.data(), ai, decay, j, vec_end);
+            for (index_t r = 0; r < n % row::size; ++r) w[j + r] = decay * w[j + r] + ai * x[j + r];
         }
     }
+}
+
+// W = decay W + alpha a x^T, then y = scale W x2 (the new W), in one pass over W. Same bits as
+// rank1_update followed by gemv on this arch (tested).
+template <class T, index_t R, index_t C, index_t EA, index_t EX, index_t EX2, index_t EY, class XA,
+          detail_simd::enable<T, XA> = 0>
+void rank1_update_gemv(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
+                       vec_view<const T, EX2> x2, vec_view<T, EY> y, T scale, simd<XA>) {
+    const index_t n = W.cols();
+    auto run = [&](auto decay_on) {
+        using RA = detail_simd::row_arch<XA>;
+        detail_simd::for_row_blocks<detail_simd::update_block_rows>([&](auto rows, index_t i) {
+            detail_simd::update_gemv_rows<T, RA, decltype(rows)::value, decltype(decay_on)::value>(
+                W.data() + i * n, n, a.data() + i, alpha, decay, x.data(), x2.data(), y.data() + i, scale);
+        }, W.rows());
+    };
+    if (decay == T(1)) run(std::false_type{}); else run(std::true_type{});
 }
 
 template <class T, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
@@ -97,7 +311,7 @@ void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, simd<XA>) {
     const batch av(a);
     index_t j = 0;
     for (; j + Wd <= y.size(); j += Wd)
-        xsimd::fma(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(y.data() + j)).store_unaligned(y.data() + j);
+        detail_simd::fmadd(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(y.data() + j)).store_unaligned(y.data() + j);
     for (index_t r = y.size() - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
 }
 

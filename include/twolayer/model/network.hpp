@@ -7,6 +7,8 @@
 // storage_t<F>; pre-activations, activations, the output and the backward signal are computed
 // and cached in compute_t<F>. For float and double both are the type itself.
 #pragma once
+#include <cstdint>
+
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/storage.hpp"
@@ -18,11 +20,18 @@ namespace twolayer {
 // The scalars of a network: output bias, last output, which biases are used, and a conservative
 // upper bound on max |W_kj| that lets the guarded SGD step prove an update finite in O(N + P)
 // instead of an extra pass over W (negative = unknown, recomputed when needed).
+// lambda_ahead: the forward cache's lambda holds the pre-activations (bias included) of the
+// sample whose fingerprint (guard::fingerprint) is lambda_ahead_of, under the current W and b;
+// only the fused SGD step sets it (online_sgd::step with a next sample), and whatever could make
+// those pre-activations stale clears it: forward(), every trainer step, W_mut(),
+// hidden_bias_mut(), use_hidden_bias() and invalidate_weight_bound().
 template <class F>
 struct network_head {
     storage_t<F> output_bias{};
     compute_t<F> yhat = compute_t<F>(0);
     compute_t<F> w_absmax_bound = compute_t<F>(-1);
+    std::uint64_t lambda_ahead_of = 0;
+    bool lambda_ahead = false;
     bool hidden_bias = false;
     bool output_bias_on = false;
 };
@@ -57,8 +66,12 @@ struct network_ref {
 
     index_t inputs() const { return W.cols(); }
     index_t hidden() const { return W.rows(); }
-    // Weights changed outside a trainer: forget the bound on |W|.
-    void invalidate_weight_bound() const { head->w_absmax_bound = C(-1); }
+    // Weights changed outside a trainer: forget the bound on |W| and any pre-activations computed
+    // ahead by a fused SGD step. Call it after writing W or b through this reference.
+    void invalidate_weight_bound() const {
+        head->w_absmax_bound = C(-1);
+        head->lambda_ahead = false;
+    }
 };
 
 // 1/sqrt(N) in T, the scale of every pre-activation.
@@ -67,20 +80,35 @@ inline T inv_sqrt(index_t n) {
     return T(1) / math::sqrt(T(n));
 }
 
+// The forward pass from its pre-activations: lambda (bias included) in the cache, fills g,
+// stores and returns yhat.
+template <class F, index_t N, index_t P, class Act, class Arch = arch::default_arch>
+compute_t<F> forward_from_lambda(const network_ref<F, N, P, Act>& net, Arch arch = {}) {
+    using C = compute_t<F>;
+    activate(Act{}, vec_view<const C, P>(net.lambda), net.g, arch);
+    C y(net.head->output_bias_on ? value_of<F>(net.head->output_bias) : C(0));
+    for (index_t k = 0; k < net.hidden(); ++k) y += value_of<F>(net.v[k]) * net.g[k];
+    net.head->yhat = y;
+    return y;
+}
+
+// lambda_k += b_k when the network uses hidden biases.
+template <class F, index_t N, index_t P, class Act>
+void add_hidden_bias(const network_ref<F, N, P, Act>& net) {
+    if (!net.head->hidden_bias) return;
+    for (index_t k = 0; k < net.hidden(); ++k) net.lambda[k] = net.lambda[k] + value_of<F>(net.b[k]);
+}
+
 // Forward pass: fills lambda and g, stores and returns yhat.
 template <class F, index_t N, index_t P, class Act, index_t EX, class Arch = arch::default_arch>
 compute_t<F> forward(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x, Arch arch = {}) {
     static_assert(EX == dynamic_extent || N == dynamic_extent || EX == N,
                   "forward: the sample has a different number of inputs than the network");
     using C = compute_t<F>;
+    net.head->lambda_ahead = false;  // lambda is overwritten
     gemv(mat_view<const storage_t<F>, P, N>(net.W), x, net.lambda, inv_sqrt<C>(net.inputs()), arch);
-    if (net.head->hidden_bias)
-        for (index_t k = 0; k < net.hidden(); ++k) net.lambda[k] = net.lambda[k] + value_of<F>(net.b[k]);
-    activate(Act{}, vec_view<const C, P>(net.lambda), net.g, arch);
-    C y(net.head->output_bias_on ? value_of<F>(net.head->output_bias) : C(0));
-    for (index_t k = 0; k < net.hidden(); ++k) y += value_of<F>(net.v[k]) * net.g[k];
-    net.head->yhat = y;
-    return y;
+    add_hidden_bias(net);
+    return forward_from_lambda(net, arch);
 }
 
 // Backward signal after forward: delta_k = d yhat / d lambda_k = v_k g'(lambda_k).
@@ -142,11 +170,17 @@ public:
     bool uses_output_bias() const { return head_.output_bias_on; }
 
     // Write access (invalidates the trainer's bound on |W|).
-    mat_view<T, P, N> W_mut() { head_.w_absmax_bound = C(-1); return W_.view(); }
+    // (W and b also drop pre-activations computed ahead by a fused SGD step; v and c do not
+    // enter them.)
+    mat_view<T, P, N> W_mut() {
+        head_.w_absmax_bound = C(-1);
+        head_.lambda_ahead = false;
+        return W_.view();
+    }
     vec_view<T, P> v_mut() { return v_.view(); }
-    vec_view<T, P> hidden_bias_mut() { return b_.view(); }
+    vec_view<T, P> hidden_bias_mut() { head_.lambda_ahead = false; return b_.view(); }
     void set_output_bias(T c) { head_.output_bias = c; }
-    void use_hidden_bias(bool on) { head_.hidden_bias = on; }
+    void use_hidden_bias(bool on) { head_.lambda_ahead = false; head_.hidden_bias = on; }
     void use_output_bias(bool on) { head_.output_bias_on = on; }
 
     template <index_t EX, class Arch = arch::default_arch>

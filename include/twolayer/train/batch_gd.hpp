@@ -34,6 +34,7 @@ struct batch_step {
         auto fail = [&r](step_status s) { r.status = s; return r; };
         if (!guard::config_ok(config)) return fail(step_status::bad_config);
         if (count == 0) return fail(step_status::empty_batch);
+        net.head->lambda_ahead = false;  // pre-activations of a fused online step: this step moves W
         grads.zero();
         T loss_sum(0);
         for (index_t i = 0; i < count; ++i) {

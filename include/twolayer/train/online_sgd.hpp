@@ -3,6 +3,29 @@
 //   in a narrow format (round_nearest or stochastic_rounding; nothing is rounded for float and
 //   double). step(net, x, y) updates the network in place; step(net, master, x, y) updates a
 //   master copy in the arithmetic type and stores it into the network (train/master.hpp).
+//
+// The fused step, step(net, x, y, x_next): the same step on (x, y), which also computes the
+// pre-activations of the NEXT sample x_next under the updated weights, in the same pass over W
+// (kernels: rank1_update_gemv): row k is updated and, while it is in registers, multiplied by
+// x_next. The error of step t needs the whole forward pass of step t, so only the update of t can
+// share a pass with the forward of t + 1: each step then reads and writes W once instead of
+// reading it twice and writing it once. Use it as
+//
+//     sgd.step(net, x0, y0, x1);  sgd.step(net, x1, y1, x2);  sgd.step(net, x2, y2, x3); ...
+//
+// The pre-activations of x_next wait in the network's forward cache (net.lambda(); g() and
+// output() still describe x), marked in the network's head by a fingerprint of x_next's bytes
+// (guard::fingerprint). A step uses them instead of its forward pass only if they are still
+// valid: its x has that fingerprint (the same values, in whatever buffer; a different or
+// overwritten sample does not match), and nothing has changed W or b or overwritten the cache
+// since (forward(), any trainer step, network::W_mut(), hidden_bias_mut(), use_hidden_bias() and
+// network_ref::invalidate_weight_bound(), which code writing weights through a network_ref must
+// call anyway, all drop them). Otherwise the step runs its forward pass as usual, so a mismatch
+// costs time, never correctness; reused_forwards() counts the steps that skipped it.
+// The results are the same bits as the separate step's on every arch: the fused kernel sums in
+// the order of the arch's gemv (tested). A rejected step writes nothing, as always, and computes
+// nothing ahead. Fused for float and double (is_native_v); other formats, and steps with a
+// master copy, run the separate step and ignore x_next.
 #pragma once
 #include "twolayer/format/rounding.hpp"
 #include "twolayer/model/loss.hpp"
@@ -17,6 +40,10 @@ template <class F, class Loss = squared_loss, class Rounding = round_nearest>
 class online_sgd {
     using S = storage_t<F>;
     using C = compute_t<F>;
+    // Arch tags derive from kernels::scalar; the constraint keeps a sample view from being taken
+    // for an arch.
+    template <class A>
+    using is_arch = std::enable_if_t<std::is_base_of<kernels::scalar, A>::value, int>;
 
 public:
     train_config<C> config{};
@@ -29,24 +56,38 @@ public:
 
     std::uint64_t steps() const { return steps_; }        // accepted steps
     std::uint64_t rejected() const { return rejected_; }  // steps refused by the guard
+    // steps that took their pre-activations from the previous fused step instead of a forward pass
+    std::uint64_t reused_forwards() const { return reused_; }
     step_status last_status() const { return last_; }
 
     // One step on sample (x, y). Net: a network or a network_ref (static or dynamic sizes).
-    template <class Net, index_t EX, class Arch = arch::default_arch>
+    template <class Net, index_t EX, class Arch = arch::default_arch, is_arch<Arch> = 0>
     step_result<C> step(Net&& net, vec_view<const S, EX> x, C y, Arch arch = {}) {
-        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, arch));
+        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, no_next_ptr(), arch));
+    }
+
+    // The fused step (see the top of this file): the step on (x, y), and the pre-activations of
+    // the next step's sample x_next computed in the same pass over W.
+    template <class Net, index_t EX, index_t EXN, class Arch = arch::default_arch, is_arch<Arch> = 0>
+    step_result<C> step(Net&& net, vec_view<const S, EX> x, C y, vec_view<const S, EXN> x_next, Arch arch = {}) {
+        static_assert(EX == dynamic_extent || EXN == dynamic_extent || EX == EXN,
+                      "online_sgd::step: x and x_next have different sizes");
+        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, &x_next, arch));
     }
 
     // The same with a master copy: the update goes to the master, which is then stored.
-    template <class Net, index_t MN, index_t MP, index_t EX, class Arch = arch::default_arch>
+    template <class Net, index_t MN, index_t MP, index_t EX, class Arch = arch::default_arch, is_arch<Arch> = 0>
     step_result<C> step(Net&& net, master_ref<C, MN, MP> master, vec_view<const S, EX> x, C y, Arch arch = {}) {
-        return count(try_step(to_ref(net), &master, x, y, arch));
+        return count(try_step(to_ref(net), &master, x, y, no_next_ptr(), arch));
     }
 
 private:
     struct no_master {};
+    struct no_next {};
+    static no_next* no_next_ptr() { return nullptr; }
     std::uint64_t steps_ = 0;
     std::uint64_t rejected_ = 0;
+    std::uint64_t reused_ = 0;
     step_status last_ = step_status::ok;
 
     step_result<C> count(step_result<C> r) {
@@ -56,18 +97,27 @@ private:
     }
 
     // M: master_ref<C, ...>, or no_master (then master is null and its code is not compiled).
-    template <index_t N, index_t P, class Act, class M, index_t EX, class Arch>
+    // Next: vec_view<const S, ...> of the next sample (fused step), or no_next (next is null).
+    template <index_t N, index_t P, class Act, class M, index_t EX, class Next, class Arch>
     step_result<C> try_step(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x, C y,
-                            Arch arch) {
+                            const Next* next, Arch arch) {
         constexpr bool has_master = !std::is_same<M, no_master>::value;
+        constexpr bool fused = !std::is_same<Next, no_next>::value && is_native_v<F> && !has_master;
         step_result<C> r;
+        // Pre-activations computed ahead serve this step at most: every step consumes the mark.
+        const bool ahead = net.head->lambda_ahead;
+        net.head->lambda_ahead = false;
         auto fail = [&r](step_status s) { r.status = s; return r; };
         if (!guard::config_ok(config)) return fail(step_status::bad_config);
         const guard::scan_result<C> xs = guard::scan<F>(x);
         if (!xs.finite) return fail(step_status::nonfinite_input);
         if (!math::isfinite(y)) return fail(step_status::nonfinite_label);
 
-        const C yhat = forward(net, x, arch);
+        bool reuse = false;
+        if constexpr (fused) reuse = ahead && net.head->lambda_ahead_of == guard::fingerprint(x);
+        (void)ahead;
+        const C yhat = reuse ? forward_from_lambda(net, arch) : forward(net, x, arch);
+        if (reuse) ++reused_;
         r.loss = loss.value(yhat, y);
         const C err = loss.deriv(yhat, y);
         if (!math::isfinite(yhat) || !math::isfinite(err)) return fail(step_status::nonfinite_output);
@@ -134,6 +184,26 @@ private:
             if (do_ob) net.head->output_bias = store_as<F>(*master->c = c_new);
             return r;
         } else {
+            if constexpr (fused) {
+                // W, v, b as below; lambda = the next sample's pre-activations under the new W, b.
+                const Next& xn = *next;
+                const C scale = inv_sqrt<C>(net.inputs());
+                if (do_w) {
+                    rank1_update_gemv(net.W, delta, x, alpha_w, decay_w, xn, net.lambda, scale, arch);
+                    net.head->w_absmax_bound = w_bound;
+                } else {
+                    gemv(mat_view<const S, P, N>(net.W), xn, net.lambda, scale, arch);
+                }
+                for (index_t k = 0; k < net.hidden(); ++k) {
+                    if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
+                    if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
+                }
+                if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
+                add_hidden_bias(net);
+                net.head->lambda_ahead_of = guard::fingerprint(xn);
+                net.head->lambda_ahead = true;
+                return r;
+            }
             if (do_w) {
                 if constexpr (is_native_v<F>) {
                     rank1_update(net.W, delta, x, alpha_w, decay_w, arch);
