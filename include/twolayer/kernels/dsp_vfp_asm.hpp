@@ -18,6 +18,11 @@
 
 namespace twolayer::kernels::detail_dsp_asm {
 
+// Every routine below uses s0-s23 as scratch (x chunk and row half chunk) and writes memory.
+#define TWOLAYER_ASM_CLOBBERS_S0_S23                                                                   \
+    "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", \
+        "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc"
+
 // Eight multiply-adds of one half chunk of a row (s16-s23) with x values s<x0>..s<x0+7>.
 #define TWOLAYER_VFMA8(acc, x0, x1, x2, x3, x4, x5, x6, x7)                                      \
     "vfma.f32 %[" #acc "], s16, s" #x0 "\n\t"                                                     \
@@ -49,8 +54,7 @@ inline void dot4_chunks16(const float*& w0, const float*& w1, const float*& w2, 
         : [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [x] "+r"(x), [c] "+r"(chunks),
           [a0] "+t"(a0), [a1] "+t"(a1), [a2] "+t"(a2), [a3] "+t"(a3)
         :
-        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-          "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc");
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
 // y[0 : 4 blocks] = scale (W x) for whole blocks of four rows when n is a multiple of 16: the
@@ -90,8 +94,7 @@ inline void gemv_blocks4_n16(const float* w, index_t blocks, index_t n, const fl
         : [w0] "+r"(w), [y] "+r"(y), [blocks] "+r"(blocks), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
           [xp] "=&r"(xp), [c] "=&r"(c), [a0] "=&t"(a0), [a1] "=&t"(a1), [a2] "=&t"(a2), [a3] "=&t"(a3)
         : [x] "r"(x), [stride] "r"(stride), [chunks] "r"(chunks), [zero] "t"(0.0f), [scale] "t"(scale)
-        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-          "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc");
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
 // a += w[0:16 chunks] . x for one row (the rows left over by dot4, and dot itself).
@@ -104,8 +107,7 @@ inline void dot1_chunks16(const float*& w, const float*& x, index_t chunks, floa
         "bne 1b\n\t"
         : [w] "+r"(w), [x] "+r"(x), [c] "+r"(chunks), [a] "+t"(a)
         :
-        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-          "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc");
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
 #undef TWOLAYER_ROW_DOT16
@@ -140,8 +142,7 @@ inline void axpy4_chunks16(float*& w0, float*& w1, float*& w2, float*& w3, const
         "bne 1b\n\t"
         : [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3), [x] "+r"(x), [c] "+r"(chunks)
         : [c0] "t"(c0), [c1] "t"(c1), [c2] "t"(c2), [c3] "t"(c3)
-        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-          "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc");
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
 // w += c x over 16-column chunks, one row.
@@ -154,13 +155,13 @@ inline void axpy1_chunks16(float*& w, const float*& x, index_t chunks, float c) 
         "bne 1b\n\t"
         : [w] "+r"(w), [x] "+r"(x), [n] "+r"(chunks)
         : [c] "t"(c)
-        : "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14",
-          "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory", "cc");
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
 #undef TWOLAYER_ROW_AXPY16
 #undef TWOLAYER_ROW_AXPY8
 #undef TWOLAYER_VFMA8
+#undef TWOLAYER_ASM_CLOBBERS_S0_S23
 
 }  // namespace twolayer::kernels::detail_dsp_asm
 #endif
