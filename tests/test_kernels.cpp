@@ -173,6 +173,101 @@ int check_update_gemv(gaussian_rng& g) {
     return bad;
 }
 
+// gemv_bias gives the bits of the same arch's gemv followed by the addition of the bias, and
+// agrees with the scalar reference like gemv does.
+template <class T, class Arch>
+int check_gemv_bias(gaussian_rng& g) {
+    static buffers<T> m;
+    static T bias[max_rows], y3[max_rows];
+    int bad = 0;
+    for (index_t n : sizes) {
+        for (index_t i = 0; i < max_rows * n; ++i) m.a[i] = g.gaussian<T>();
+        for (index_t i = 0; i < n; ++i) m.b[i] = g.gaussian<T>();
+        for (index_t k = 0; k < max_rows; ++k) bias[k] = g.gaussian<T>();
+        for (index_t rows = 1; rows <= max_rows; ++rows) {
+            mat_view<const T> W(m.a, rows, n);
+            const vec_view<const T> x(m.b, n), b(bias, rows);
+            kernels::gemv_bias(W, x, b, vec_view<T>(m.y1, rows), T(0.25), arch::scalar{});
+            kernels::gemv_bias(W, x, b, vec_view<T>(m.y2, rows), T(0.25), Arch{});
+            kernels::gemv(W, x, vec_view<T>(y3, rows), T(0.25), Arch{});
+            for (index_t k = 0; k < rows; ++k) {
+                double s = 0;
+                for (index_t i = 0; i < n; ++i) s += std::fabs(double(m.a[k * n + i]) * double(m.b[i])) * 0.25;
+                const T own = y3[k] + bias[k];
+                bad += std::memcmp(&own, &m.y2[k], sizeof(T)) != 0;
+                bad += !(std::fabs(double(m.y1[k]) - double(m.y2[k])) <= bound<T>(s, n) + 2 * format_traits<T>::resolution * std::fabs(double(m.y1[k])));
+            }
+        }
+    }
+    return bad;
+}
+
+// Sizes in the type: kernels may then take paths decided at compile time (the DSP gemv calls its
+// block assembly directly), and the compiler knows the operands' values. The shapes include
+// ones where two counts are equal (16 x 64: four blocks of four rows, four chunks of 16 columns),
+// which once let GCC give both counts one register in an assembly loop.
+template <class T, class Arch, index_t R, index_t C>
+int check_static_shape(gaussian_rng& g) {
+    static T w[R * C], x[C], b[R], y1[R], y2[R], y3[R];
+    for (auto& v : w) v = g.gaussian<T>();
+    for (auto& v : x) v = g.gaussian<T>();
+    for (auto& v : b) v = g.gaussian<T>();
+    const mat_view<const T, R, C> W(w, R, C);
+    const vec_view<const T, C> xv(x, C);
+    const vec_view<const T, R> bv(b, R);
+    kernels::gemv(W, xv, vec_view<T, R>(y1, R), T(0.125), arch::scalar{});
+    kernels::gemv(W, xv, vec_view<T, R>(y2, R), T(0.125), Arch{});
+    kernels::gemv_bias(W, xv, bv, vec_view<T, R>(y3, R), T(0.125), Arch{});
+    int bad = 0;
+    for (index_t k = 0; k < R; ++k) {
+        double s = 0;
+        for (index_t i = 0; i < C; ++i) s += std::fabs(double(w[k * C + i]) * double(x[i]));
+        bad += !(std::fabs(double(y1[k]) - double(y2[k])) <= bound<T>(s, C) * 0.125);
+        const T own = y2[k] + b[k];
+        bad += std::memcmp(&own, &y3[k], sizeof(T)) != 0;
+    }
+    return bad;
+}
+
+// The same check with every kernel call inlined into one function (flatten) on arrays at fixed
+// addresses, as firmware calls them: the compiler then sees the counts as constants.
+alignas(16) float g_w[16 * 64], g_x[64], g_b[16], g_y1[16], g_y2[16], g_y3[16];
+
+template <class Arch>
+__attribute__((noipa, flatten)) void flat_gemv_16x64() {
+    const mat_view<const float, 16, 64> W(g_w, 16, 64);
+    const vec_view<const float, 64> x(g_x, 64);
+    kernels::gemv(W, x, vec_view<float, 16>(g_y2, 16), 0.125f, Arch{});
+    kernels::gemv_bias(W, x, vec_view<const float, 16>(g_b, 16), vec_view<float, 16>(g_y3, 16), 0.125f, Arch{});
+}
+
+template <class Arch>
+int check_flat_gemv(gaussian_rng& g) {
+    for (auto& v : g_w) v = g.gaussian<float>();
+    for (auto& v : g_x) v = g.gaussian<float>();
+    for (auto& v : g_b) v = g.gaussian<float>();
+    kernels::gemv(mat_view<const float>(g_w, 16, 64), vec_view<const float>(g_x, 64), vec_view<float>(g_y1, 16),
+                  0.125f, arch::scalar{});
+    flat_gemv_16x64<Arch>();
+    int bad = 0;
+    for (index_t k = 0; k < 16; ++k) {
+        double s = 0;
+        for (index_t i = 0; i < 64; ++i) s += std::fabs(double(g_w[k * 64 + i]) * double(g_x[i]));
+        bad += !(std::fabs(double(g_y1[k]) - double(g_y2[k])) <= bound<float>(s, 64) * 0.125);
+        const float own = g_y2[k] + g_b[k];
+        bad += std::memcmp(&own, &g_y3[k], sizeof own) != 0;
+    }
+    return bad;
+}
+
+template <class T, class Arch>
+int check_static_shapes(gaussian_rng& g) {
+    return check_static_shape<T, Arch, 4, 16>(g) + check_static_shape<T, Arch, 8, 32>(g) +
+           check_static_shape<T, Arch, 16, 64>(g) + check_static_shape<T, Arch, 4, 64>(g) +
+           check_static_shape<T, Arch, 16, 16>(g) + check_static_shape<T, Arch, 12, 48>(g) +
+           check_static_shape<T, Arch, 5, 17>(g) + check_static_shape<T, Arch, 3, 64>(g);
+}
+
 template <class Arch>
 void check_all_kernels() {
     TL_INFO("    arch %s\n", Arch::name);
@@ -181,6 +276,11 @@ void check_all_kernels() {
     TL_CHECK((check_dot_gemv<double, Arch>(g)) == 0);
     TL_CHECK((check_gemv_t<float, Arch>(g)) == 0);
     TL_CHECK((check_gemv_t<double, Arch>(g)) == 0);
+    TL_CHECK((check_gemv_bias<float, Arch>(g)) == 0);
+    TL_CHECK((check_gemv_bias<double, Arch>(g)) == 0);
+    TL_CHECK((check_static_shapes<float, Arch>(g)) == 0);
+    TL_CHECK((check_static_shapes<double, Arch>(g)) == 0);
+    TL_CHECK((check_flat_gemv<Arch>(g)) == 0);
     TL_CHECK((check_updates<float, Arch>(g)) == 0);
     TL_CHECK((check_updates<double, Arch>(g)) == 0);
     TL_CHECK((check_update_gemv<float, Arch>(g)) == 0);

@@ -57,9 +57,42 @@ inline void dot4_chunks16(const float*& w0, const float*& w1, const float*& w2, 
         : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
 
-// y[0 : 4 blocks] = scale (W x) for whole blocks of four rows when n is a multiple of 16: the
-// block loop too is here, so nothing spills between blocks (at -Os the compiled block loop cost
-// about 60 instructions a block). Row r + 1 starts where row r's pointer stops.
+// In-out operands are early-clobber ("+&r"): they change while the inputs are still being read,
+// and without the mark GCC may give an input of equal value the same register (with sizes in the
+// type, blocks and chunks are both 4 for a 16 x 64 matrix: the chunk count then ran down with the
+// block count).
+//
+// The block loop of gemv over whole blocks of four rows when n is a multiple of 16, up to the
+// point where the four sums a0..a3 of a block are scaled; `store` then writes them (and adds the
+// biases). The block loop too is in the assembly, so nothing spills between blocks (at -Os the
+// compiled block loop cost about 60 instructions a block). Row r + 1 starts where row r's
+// pointer stops.
+#define TWOLAYER_GEMV_BLOCKS4_N16(store)                                                          \
+    "2:\n\t"                                                                                      \
+    "mov %[xp], %[x]\n\t"                                                                         \
+    "mov %[c], %[chunks]\n\t"                                                                     \
+    "add %[w1], %[w0], %[stride]\n\t"                                                             \
+    "add %[w2], %[w1], %[stride]\n\t"                                                             \
+    "add %[w3], %[w2], %[stride]\n\t"                                                             \
+    "vmov.f32 %[a0], %[zero]\n\tvmov.f32 %[a1], %[zero]\n\t"                                      \
+    "vmov.f32 %[a2], %[zero]\n\tvmov.f32 %[a3], %[zero]\n\t"                                      \
+    "1:\n\t"                                                                                      \
+    "vldmia %[xp]!, {s0-s15}\n\t"                                                                 \
+    TWOLAYER_ROW_DOT16(w0, a0)                                                                    \
+    TWOLAYER_ROW_DOT16(w1, a1)                                                                    \
+    TWOLAYER_ROW_DOT16(w2, a2)                                                                    \
+    TWOLAYER_ROW_DOT16(w3, a3)                                                                    \
+    "subs %[c], %[c], #1\n\t"                                                                     \
+    "bne 1b\n\t"                                                                                  \
+    "vmul.f32 %[a0], %[a0], %[scale]\n\tvmul.f32 %[a1], %[a1], %[scale]\n\t"                      \
+    "vmul.f32 %[a2], %[a2], %[scale]\n\tvmul.f32 %[a3], %[a3], %[scale]\n\t"                      \
+    store                                                                                         \
+    "vstmia %[y]!, {%[a0]}\n\tvstmia %[y]!, {%[a1]}\n\tvstmia %[y]!, {%[a2]}\n\tvstmia %[y]!, {%[a3]}\n\t" \
+    "mov %[w0], %[w3]\n\t"                                                                        \
+    "subs %[blocks], %[blocks], #1\n\t"                                                           \
+    "bne 2b\n\t"
+
+// y[0 : 4 blocks] = scale (W x), whole blocks of four rows, n a multiple of 16.
 inline void gemv_blocks4_n16(const float* w, index_t blocks, index_t n, const float* x, float* y, float scale) {
     const index_t stride = n * sizeof(float), chunks = n / 16;
     const float* w1;
@@ -69,33 +102,38 @@ inline void gemv_blocks4_n16(const float* w, index_t blocks, index_t n, const fl
     index_t c;
     float a0, a1, a2, a3;
     __asm__ volatile(
-        "2:\n\t"
-        "mov %[xp], %[x]\n\t"
-        "mov %[c], %[chunks]\n\t"
-        "add %[w1], %[w0], %[stride]\n\t"
-        "add %[w2], %[w1], %[stride]\n\t"
-        "add %[w3], %[w2], %[stride]\n\t"
-        "vmov.f32 %[a0], %[zero]\n\tvmov.f32 %[a1], %[zero]\n\t"
-        "vmov.f32 %[a2], %[zero]\n\tvmov.f32 %[a3], %[zero]\n\t"
-        "1:\n\t"
-        "vldmia %[xp]!, {s0-s15}\n\t"
-        TWOLAYER_ROW_DOT16(w0, a0)
-        TWOLAYER_ROW_DOT16(w1, a1)
-        TWOLAYER_ROW_DOT16(w2, a2)
-        TWOLAYER_ROW_DOT16(w3, a3)
-        "subs %[c], %[c], #1\n\t"
-        "bne 1b\n\t"
-        "vmul.f32 %[a0], %[a0], %[scale]\n\tvmul.f32 %[a1], %[a1], %[scale]\n\t"
-        "vmul.f32 %[a2], %[a2], %[scale]\n\tvmul.f32 %[a3], %[a3], %[scale]\n\t"
-        "vstmia %[y]!, {%[a0]}\n\tvstmia %[y]!, {%[a1]}\n\tvstmia %[y]!, {%[a2]}\n\tvstmia %[y]!, {%[a3]}\n\t"
-        "mov %[w0], %[w3]\n\t"
-        "subs %[blocks], %[blocks], #1\n\t"
-        "bne 2b\n\t"
-        : [w0] "+r"(w), [y] "+r"(y), [blocks] "+r"(blocks), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
+        TWOLAYER_GEMV_BLOCKS4_N16("")
+        : [w0] "+&r"(w), [y] "+&r"(y), [blocks] "+&r"(blocks), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3),
           [xp] "=&r"(xp), [c] "=&r"(c), [a0] "=&t"(a0), [a1] "=&t"(a1), [a2] "=&t"(a2), [a3] "=&t"(a3)
         : [x] "r"(x), [stride] "r"(stride), [chunks] "r"(chunks), [zero] "t"(0.0f), [scale] "t"(scale)
         : TWOLAYER_ASM_CLOBBERS_S0_S23);
 }
+
+// y[0 : 4 blocks] = scale (W x) + b, the same with biases: the scaled sum is rounded, then the
+// bias added (the operations of gemv followed by the addition, so the same bits). Four biases
+// per VLDM, into registers the dot loop is done with.
+inline void gemv_bias_blocks4_n16(const float* w, index_t blocks, index_t n, const float* x, const float* b,
+                                  float* y, float scale) {
+    const index_t stride = n * sizeof(float), chunks = n / 16;
+    const float* w1;
+    const float* w2;
+    const float* w3;
+    const float* xp;
+    index_t c;
+    float a0, a1, a2, a3;
+    __asm__ volatile(
+        TWOLAYER_GEMV_BLOCKS4_N16(
+            "vldmia %[b]!, {s16-s19}\n\t"
+            "vadd.f32 %[a0], %[a0], s16\n\tvadd.f32 %[a1], %[a1], s17\n\t"
+            "vadd.f32 %[a2], %[a2], s18\n\tvadd.f32 %[a3], %[a3], s19\n\t")
+        : [w0] "+&r"(w), [y] "+&r"(y), [b] "+&r"(b), [blocks] "+&r"(blocks), [w1] "=&r"(w1), [w2] "=&r"(w2),
+          [w3] "=&r"(w3), [xp] "=&r"(xp), [c] "=&r"(c), [a0] "=&t"(a0), [a1] "=&t"(a1), [a2] "=&t"(a2),
+          [a3] "=&t"(a3)
+        : [x] "r"(x), [stride] "r"(stride), [chunks] "r"(chunks), [zero] "t"(0.0f), [scale] "t"(scale)
+        : TWOLAYER_ASM_CLOBBERS_S0_S23);
+}
+
+#undef TWOLAYER_GEMV_BLOCKS4_N16
 
 // a += w[0:16 chunks] . x for one row (the rows left over by dot4, and dot itself).
 inline void dot1_chunks16(const float*& w, const float*& x, index_t chunks, float& a) {

@@ -106,8 +106,12 @@ compute_t<F> forward(const network_ref<F, N, P, Act>& net, vec_view<const storag
                   "forward: the sample has a different number of inputs than the network");
     using C = compute_t<F>;
     net.head->lambda_ahead = false;  // lambda is overwritten
-    gemv(mat_view<const storage_t<F>, P, N>(net.W), x, net.lambda, inv_sqrt<C>(net.inputs()), arch);
-    add_hidden_bias(net);
+    const mat_view<const storage_t<F>, P, N> W(net.W);
+    if (net.head->hidden_bias) {
+        gemv_bias(W, x, vec_view<const storage_t<F>, P>(net.b), net.lambda, inv_sqrt<C>(net.inputs()), arch);
+    } else {
+        gemv(W, x, net.lambda, inv_sqrt<C>(net.inputs()), arch);
+    }
     return forward_from_lambda(net, arch);
 }
 
