@@ -112,6 +112,48 @@ void online_weight_limit_and_config() {
     TL_CHECK(before.same_as(f.net));
 }
 
+// The second layer and the biases are checked through a buffer when P is in the type, value by
+// value otherwise (a dynamic network_ref): both give the same verdicts and the same bits.
+template <class T>
+void second_layer_paths_agree() {
+    using dyn_ref = network_ref<T, dynamic_extent, dynamic_extent, act::tanh>;
+    auto run = [](const train_config<T>& c, T y, bool dynamic, fixture<T>& f) {
+        online_sgd<T> sgd(c);
+        return dynamic ? sgd.step(dyn_ref(f.net.ref()), vec_view<const T>(f.x, N), y).status
+                       : sgd.step(f.net, f.xv, y).status;
+    };
+    struct scenario {
+        T lr_w, lr_v, lr_b, limit;
+        step_status expected;
+    };
+    const scenario cases[] = {
+        {T(0.5), T(0.5), T(0.5), T(0), step_status::ok},
+        {T(0), T(format_traits<T>::max / 2), T(0), T(0), step_status::nonfinite_update},  // v overflows
+        {T(0), T(0), T(format_traits<T>::max / 2), T(0), step_status::nonfinite_update},  // b overflows
+        {T(0), T(1e6), T(0), T(1e3), step_status::weight_limit_exceeded},                   // v past the limit
+        {T(0), T(0), T(1e6), T(1e3), step_status::weight_limit_exceeded},                   // b past the limit
+    };
+    for (const scenario& sc : cases) {
+        train_config<T> c;
+        c.lr_w = sc.lr_w;
+        c.lr_v = sc.lr_v;
+        c.lr_b = sc.lr_b;
+        c.weight_limit = sc.limit;
+        fixture<T> a, b;
+        // Without the output bias, whose check would catch a huge bias rate first.
+        a.net.use_output_bias(false);
+        b.net.use_output_bias(false);
+        tl_test::weight_snapshot<decltype(a.net)> before(a.net);
+        const step_status sa = run(c, T(30), false, a), sb = run(c, T(30), true, b);
+        TL_CHECK(sa == sc.expected);
+        TL_CHECK(sb == sc.expected);
+        tl_test::weight_snapshot<decltype(a.net)> after_b(b.net);
+        TL_CHECK(after_b.same_as(a.net));  // the same bits either way
+        if (sc.expected != step_status::ok) TL_CHECK(before.same_as(a.net));
+        else TL_CHECK(!before.same_as(a.net));
+    }
+}
+
 template <class T>
 void batch_rejects() {
     constexpr index_t M = 10;
@@ -152,6 +194,8 @@ TL_TEST(online_rejects_exploding_rate_double) { online_rejects_exploding_rate<do
 TL_TEST(online_rejects_exploding_rate_float) { online_rejects_exploding_rate<float>(); }
 TL_TEST(online_weight_limit_and_config_double) { online_weight_limit_and_config<double>(); }
 TL_TEST(online_weight_limit_and_config_float) { online_weight_limit_and_config<float>(); }
+TL_TEST(second_layer_paths_agree_double) { second_layer_paths_agree<double>(); }
+TL_TEST(second_layer_paths_agree_float) { second_layer_paths_agree<float>(); }
 TL_TEST(batch_rejects_double) { batch_rejects<double>(); }
 TL_TEST(batch_rejects_float) { batch_rejects<float>(); }
 

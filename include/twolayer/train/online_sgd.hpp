@@ -27,6 +27,8 @@
 // nothing ahead. Fused for float and double (is_native_v); other formats, and steps with a
 // master copy, run the separate step and ignore x_next.
 #pragma once
+#include <limits>
+
 #include "twolayer/format/rounding.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"
@@ -82,6 +84,26 @@ public:
     }
 
 private:
+    // Above this many hidden units the second-layer buffer (2 P values) stays off the stack.
+    static constexpr index_t max_buffered_p = 256;
+    template <index_t P, bool On>
+    struct second_layer_buffer {};
+    template <index_t P>
+    struct second_layer_buffer<P, true> {
+        C v[P], b[P];
+    };
+
+    // Every value finite and within the ceiling: one scan for the largest magnitude. A NaN or an
+    // infinity fails the scan; the reason is then found by the per-value test.
+    template <index_t E>
+    static step_status check_all(vec_view<const C, E> values, const guard::limits<F>& lim) {
+        const guard::scan_result<C> r = guard::scan<C>(values);
+        if (r.finite && lim.ok(r.absmax)) return step_status::ok;
+        for (index_t k = 0; k < values.size(); ++k)
+            if (!lim.ok(values[k])) return lim.reason(values[k]);
+        return step_status::ok;  // not reached: some value failed
+    }
+
     struct no_master {};
     struct no_next {};
     static no_next* no_next_ptr() { return nullptr; }
@@ -159,14 +181,47 @@ private:
             const step_status st = check_first_layer(net, master, x, xs.absmax, alpha_w, decay_w, lim, w_bound);
             if (st != step_status::ok) return fail(st);
         }
-        for (index_t k = 0; k < net.hidden(); ++k) {
-            const C v_new = guard::updated(v_of(k), alpha_v * net.g[k], decay_v);
-            if (do_v && !lim.ok(v_new)) return fail(lim.reason(v_new));
-            const C b_new = guard::updated(b_of(k), alpha_b * net.delta[k], C(1));
-            if (do_hb && !lim.ok(b_new)) return fail(lim.reason(b_new));
+        // The second layer and the hidden biases. Native formats with P in the type compute each
+        // new value once, into a buffer on the stack, check the buffer's largest magnitude (an
+        // integer scan: no compare per value) and copy it in when everything passed. Otherwise
+        // each value is checked here and computed again, identically, by the write.
+        constexpr bool buffered = is_native_v<F> && !has_master && P != dynamic_extent && P <= max_buffered_p;
+        second_layer_buffer<P, buffered> nb;
+        if constexpr (buffered) {
+            for (index_t k = 0; k < P; ++k) {
+                nb.v[k] = guard::updated(value_of<F>(net.v[k]), alpha_v * net.g[k], decay_v);
+                nb.b[k] = guard::updated(value_of<F>(net.b[k]), alpha_b * net.delta[k], C(1));
+            }
+            if (do_v) {
+                const step_status st = check_all(vec_view<const C, P>(nb.v, P), lim);
+                if (st != step_status::ok) return fail(st);
+            }
+            if (do_hb) {
+                const step_status st = check_all(vec_view<const C, P>(nb.b, P), lim);
+                if (st != step_status::ok) return fail(st);
+            }
+        } else {
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                const C v_new = guard::updated(v_of(k), alpha_v * net.g[k], decay_v);
+                if (do_v && !lim.ok(v_new)) return fail(lim.reason(v_new));
+                const C b_new = guard::updated(b_of(k), alpha_b * net.delta[k], C(1));
+                if (do_hb && !lim.ok(b_new)) return fail(lim.reason(b_new));
+            }
         }
         const C c_new = guard::updated(c_old, alpha_b, C(1));
         if (do_ob && !lim.ok(c_new)) return fail(lim.reason(c_new));
+        // Writes v and b (after W: delta and g are read before v changes).
+        auto write_second_layer = [&] {
+            if constexpr (buffered) {
+                if (do_v) for (index_t k = 0; k < P; ++k) net.v[k] = nb.v[k];
+                if (do_hb) for (index_t k = 0; k < P; ++k) net.b[k] = nb.b[k];
+            } else {
+                for (index_t k = 0; k < net.hidden(); ++k) {
+                    if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
+                    if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
+                }
+            }
+        };
 
         // Every check passed: write. delta and g are read before v changes.
         const vec_view<const C, P> delta(net.delta);
@@ -194,10 +249,7 @@ private:
                 } else {
                     gemv(mat_view<const S, P, N>(net.W), xn, net.lambda, scale, arch);
                 }
-                for (index_t k = 0; k < net.hidden(); ++k) {
-                    if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
-                    if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
-                }
+                write_second_layer();
                 if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
                 add_hidden_bias(net);
                 net.head->lambda_ahead_of = guard::fingerprint(xn);
@@ -212,10 +264,7 @@ private:
                 }
                 net.head->w_absmax_bound = w_bound;
             }
-            for (index_t k = 0; k < net.hidden(); ++k) {
-                if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
-                if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
-            }
+            write_second_layer();
             if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
             return r;
         }
@@ -229,12 +278,11 @@ private:
     template <index_t N, index_t P, class Act, class M, index_t EX>
     static step_status check_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
                                          C x_absmax, C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
-        C dmax(0);
-        for (index_t k = 0; k < net.hidden(); ++k) {
-            const C c = alpha * net.delta[k];
-            if (!math::isfinite(c)) return step_status::nonfinite_update;
-            if (math::abs(c) > dmax) dmax = math::abs(c);
-        }
+        // max_k |alpha delta_k| = |alpha| max_k |delta_k| exactly (rounding is monotone), and it is
+        // finite exactly when every alpha delta_k is: one scan of delta and one multiply.
+        const guard::scan_result<C> ds = guard::scan<C>(vec_view<const C, P>(net.delta));
+        const C dmax = math::abs(alpha) * ds.absmax;
+        if (!ds.finite || !math::isfinite(dmax)) return step_status::nonfinite_update;
         if (!math::isfinite(decay)) return step_status::nonfinite_update;
         constexpr bool has_master = !std::is_same<M, no_master>::value;
         auto w_of = [&](index_t k, index_t j) -> C {
@@ -243,10 +291,17 @@ private:
         C bound;
         if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound;
         if (!(bound >= C(0))) {
-            bound = C(0);
-            for (index_t k = 0; k < net.hidden(); ++k)
-                for (index_t j = 0; j < net.inputs(); ++j)
-                    if (math::abs(w_of(k, j)) > bound) bound = math::abs(w_of(k, j));
+            if constexpr (is_native_v<F> && !has_master) {
+                // The guard's scan over all of W (LDM and integer compares on the Cortex-M). A
+                // weight that is not finite makes the bound infinite: the exact test below names it.
+                const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(net.W.data(), net.W.size()));
+                bound = ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
+            } else {
+                bound = C(0);
+                for (index_t k = 0; k < net.hidden(); ++k)
+                    for (index_t j = 0; j < net.inputs(); ++j)
+                        if (math::abs(w_of(k, j)) > bound) bound = math::abs(w_of(k, j));
+            }
         }
         const C margin = C(1) + C(8 * format_traits<F>::resolution);
         const C slack = C(2 * format_traits<F>::step_abs);
