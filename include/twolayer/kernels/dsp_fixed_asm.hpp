@@ -14,7 +14,6 @@
 // TWOLAYER_DSP_FIXED_ASM.
 #pragma once
 #include <cstdint>
-#include <utility>
 
 #include "twolayer/core/config.hpp"
 
@@ -62,32 +61,36 @@ inline void dot_chunks8(const std::int16_t*& a, const std::int16_t*& b, index_t 
     s = std::int64_t((std::uint64_t(hi) << 32) | lo);
 }
 
-// One chunk of eight MACs: the unit the fully unrolled form below repeats.
-inline void dot_chunk8(const std::int16_t*& a, const std::int16_t*& b, std::uint32_t& lo, std::uint32_t& hi) {
-    __asm__ volatile(TWOLAYER_Q15_CHUNK8
-                     : [a] "+r"(a), [b] "+r"(b), [lo] "+r"(lo), [hi] "+r"(hi)
-                     :
-                     : TWOLAYER_ASM_CLOBBERS_Q15);
-}
-
 // The same for a chunk count known at compile time (a static extent), fully unrolled: no count,
-// no branches, six instructions per eight MACs (0.75 per MAC). One asm statement per chunk, not
-// one with the assembler's .rept: GCC sizes an asm by its lines, so a .rept body would be
-// underestimated and branches or literal pools around it could end up out of range.
-template <index_t... I>
-inline void dot_chunks8_unrolled(const std::int16_t*& a, const std::int16_t*& b, std::int64_t& s,
-                                 std::integer_sequence<index_t, I...>) {
-    std::uint32_t lo = std::uint32_t(std::uint64_t(s)), hi = std::uint32_t(std::uint64_t(s) >> 32);
-    ((void(I), dot_chunk8(a, b, lo, hi)), ...);
-    s = std::int64_t((std::uint64_t(hi) << 32) | lo);
-}
+// no branches, six instructions per eight MACs (0.75 per MAC). The count is written in binary,
+// one asm statement of 16, 8, 4, 2 or 1 chunks per bit set (N = 64: one statement), because
+// GCC moves the accumulator between registers at each statement boundary. Not the assembler's
+// .rept: GCC sizes an asm by its lines, so a .rept body would be underestimated and branches or
+// literal pools around it could end up out of range (seen: "co-processor offset out of range").
+#define TWOLAYER_Q15_CHUNK8_X2 TWOLAYER_Q15_CHUNK8 TWOLAYER_Q15_CHUNK8
+#define TWOLAYER_Q15_CHUNK8_X4 TWOLAYER_Q15_CHUNK8_X2 TWOLAYER_Q15_CHUNK8_X2
+#define TWOLAYER_Q15_CHUNK8_X8 TWOLAYER_Q15_CHUNK8_X4 TWOLAYER_Q15_CHUNK8_X4
+#define TWOLAYER_Q15_CHUNK8_X16 TWOLAYER_Q15_CHUNK8_X8 TWOLAYER_Q15_CHUNK8_X8
+#define TWOLAYER_Q15_STRAIGHT(body)                                                                  \
+    __asm__ volatile(body : [a] "+r"(a), [b] "+r"(b), [lo] "+r"(lo), [hi] "+r"(hi) : : TWOLAYER_ASM_CLOBBERS_Q15)
 
 template <index_t Chunks>
 inline void dot_chunks8_unrolled(const std::int16_t*& a, const std::int16_t*& b, std::int64_t& s) {
-    static_assert(Chunks >= 1, "at least one chunk");
-    dot_chunks8_unrolled(a, b, s, std::make_integer_sequence<index_t, Chunks>{});
+    static_assert(Chunks >= 1 && Chunks < 32, "1 to 31 chunks");
+    std::uint32_t lo = std::uint32_t(std::uint64_t(s)), hi = std::uint32_t(std::uint64_t(s) >> 32);
+    if constexpr ((Chunks & 16) != 0) TWOLAYER_Q15_STRAIGHT(TWOLAYER_Q15_CHUNK8_X16);
+    if constexpr ((Chunks & 8) != 0) TWOLAYER_Q15_STRAIGHT(TWOLAYER_Q15_CHUNK8_X8);
+    if constexpr ((Chunks & 4) != 0) TWOLAYER_Q15_STRAIGHT(TWOLAYER_Q15_CHUNK8_X4);
+    if constexpr ((Chunks & 2) != 0) TWOLAYER_Q15_STRAIGHT(TWOLAYER_Q15_CHUNK8_X2);
+    if constexpr ((Chunks & 1) != 0) TWOLAYER_Q15_STRAIGHT(TWOLAYER_Q15_CHUNK8);
+    s = std::int64_t((std::uint64_t(hi) << 32) | lo);
 }
 
+#undef TWOLAYER_Q15_STRAIGHT
+#undef TWOLAYER_Q15_CHUNK8_X16
+#undef TWOLAYER_Q15_CHUNK8_X8
+#undef TWOLAYER_Q15_CHUNK8_X4
+#undef TWOLAYER_Q15_CHUNK8_X2
 #undef TWOLAYER_Q15_CHUNK8
 #undef TWOLAYER_ASM_CLOBBERS_Q15
 
