@@ -1,12 +1,16 @@
 // Cortex-M DSP extension (M4, M7, M33; inherited by Helium on the M55) kernels for 16-bit fixed
 // point (q3_12, q15): SMLALD does two 16 x 16 multiplies and adds both products to a 64-bit
 // accumulator, exactly. The scalar reference sums the same exact products in int64, and integer
-// addition does not depend on order, so these kernels are bit-exact to it (tested).
+// addition does not depend on order, so these kernels are bit-exact to it (tested). On Thumb-2
+// M-profile cores the word-aligned bulk of each dot product runs in the LDM + SMLALD assembly
+// loop of dsp_fixed_asm.hpp; the C code below does the rest (tails, misaligned vectors).
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "twolayer/arch/tags.hpp"
+#include "twolayer/kernels/dsp_fixed_asm.hpp"
 #include "twolayer/kernels/scalar.hpp"
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
@@ -27,9 +31,9 @@ TWOLAYER_INLINE std::int32_t pair(const std::int16_t* p) {
     return w;
 }
 
-inline std::int64_t dot(const std::int16_t* TWOLAYER_RESTRICT a, const std::int16_t* TWOLAYER_RESTRICT b,
-                        index_t n) {
-    std::int64_t s = 0;
+// s + a[0:n] . b[0:n] in C: SMLALD on word pairs (unaligned LDR), then the odd element.
+inline std::int64_t dot_c(const std::int16_t* TWOLAYER_RESTRICT a, const std::int16_t* TWOLAYER_RESTRICT b,
+                          index_t n, std::int64_t s) {
     index_t i = 0;
     for (; i + 8 <= n; i += 8) {
         s = __smlald(pair(a + i), pair(b + i), s);
@@ -40,6 +44,55 @@ inline std::int64_t dot(const std::int16_t* TWOLAYER_RESTRICT a, const std::int1
     // Counted down: GCC 12 warns falsely on `for (; i < n; ++i)` here when n is a small constant.
     for (index_t r = n - i; r > 0; --r, ++i) s += std::int32_t(a[i]) * std::int32_t(b[i]);
     return s;
+}
+
+// Full unrolling of the assembly loop for static extents up to this many chunks of eight
+// (24 bytes of code a chunk), in builds for speed; builds for size (-Os) keep the loop.
+#if defined(__OPTIMIZE_SIZE__)
+inline constexpr index_t max_unrolled_chunks = 0;
+#else
+inline constexpr index_t max_unrolled_chunks = 16;
+#endif
+
+// a[0:n] . b[0:n] exactly; E is n when the caller's extent is static (else dynamic_extent).
+template <index_t E = dynamic_extent>
+inline std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n_) {
+    index_t n = E != dynamic_extent ? E : n_;  // a constant for static extents (-Os too)
+    std::int64_t s = 0;
+#if TWOLAYER_DSP_FIXED_ASM
+    // The assembly loop's LDM needs both pointers word aligned. int16 data is at 0 or 2 mod 4:
+    // if both are at 2, one product first aligns them; if they differ, no shift aligns both and
+    // the whole dot stays in C (e.g. every other row of a matrix with an odd number of columns).
+    const std::uintptr_t ua = reinterpret_cast<std::uintptr_t>(a), ub = reinterpret_cast<std::uintptr_t>(b);
+    if constexpr (E != dynamic_extent && E / 8 >= 1 && E / 8 <= max_unrolled_chunks) {
+        if (((ua | ub) & 2) == 0) {  // both aligned (storage is): the straight-line code
+            detail_dsp_fixed_asm::dot_chunks8_unrolled<E / 8>(a, b, s);
+            return E % 8 != 0 ? dot_c(a, b, E % 8, s) : s;
+        }
+    }
+    if (n >= 8 && ((ua ^ ub) & 2) == 0) {
+        if (ua & 2) {
+            s = std::int32_t(a[0]) * std::int32_t(b[0]);
+            ++a, ++b, --n;
+        }
+        if (n / 8 > 0) detail_dsp_fixed_asm::dot_chunks8(a, b, n / 8, s);  // advances a and b
+        return n % 8 != 0 ? dot_c(a, b, n % 8, s) : s;
+    }
+#endif
+    return dot_c(a, b, n, s);
+}
+
+// float(s) or double(s) for an exact sum: through int32 when the sum fits (VCVT from a core
+// register; the value is the same integer, so with round-to-nearest, the default FPSCR mode
+// GCC assumes everywhere, the bits are the same), else the library's int64 conversion (a call
+// of about 25 instructions on a 32-bit core: __aeabi_l2f).
+template <class C>
+TWOLAYER_INLINE C to_arith(std::int64_t s) {
+    if constexpr (std::is_floating_point_v<C>) {
+        const std::int32_t lo = std::int32_t(s);
+        if (std::int64_t(lo) == s) return C(lo);
+    }
+    return C(s);
 }
 
 template <class Q>
@@ -53,7 +106,8 @@ const std::int16_t* raw(const Q* q) {
 template <int Frac, index_t E1, index_t E2>
 std::int64_t dot(vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E1> a,
                  vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E2> b, dsp) {
-    return detail_dsp_fixed::dot(detail_dsp_fixed::raw(a.data()), detail_dsp_fixed::raw(b.data()), a.size());
+    constexpr index_t E = E1 != dynamic_extent ? E1 : E2;
+    return detail_dsp_fixed::dot<E>(detail_dsp_fixed::raw(a.data()), detail_dsp_fixed::raw(b.data()), a.size());
 }
 
 // y_i = scale * dot_unit * (W x)_i, the scalar gemv's arithmetic on the exact sums.
@@ -64,7 +118,8 @@ void gemv(mat_view<const fixed<std::int16_t, std::int32_t, Frac>, R, K> W,
     const C s = C(scale * C(format_traits<Q>::dot_unit));
     const std::int16_t* xr = detail_dsp_fixed::raw(x.data());
     for (index_t i = 0; i < W.rows(); ++i)
-        y[i] = C(s * C(detail_dsp_fixed::dot(detail_dsp_fixed::raw(W.row(i).data()), xr, W.cols())));
+        y[i] = C(s * detail_dsp_fixed::to_arith<C>(
+                         detail_dsp_fixed::dot<K>(detail_dsp_fixed::raw(W.row(i).data()), xr, W.cols())));
 }
 #else
 inline constexpr bool has_dsp_fixed16 = false;
