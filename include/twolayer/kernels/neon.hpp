@@ -424,10 +424,11 @@ TWOLAYER_INLINE float32x4_t tanh_rational4(float32x4_t x, float32x4_t p5, float3
     q = vaddq_f32(vmulq_f32(q, t), q1);
     q = vaddq_f32(vmulq_f32(q, t), one);
     const float32x4_t r = vdivq_f32(vmulq_f32(x, p), q);
-    // copysign(1, x): x's sign bit on 1.0f
-    const uint32x4_t sign = vandq_u32(vreinterpretq_u32_f32(x), vdupq_n_u32(0x80000000u));
-    const float32x4_t s1 = vreinterpretq_f32_u32(vorrq_u32(sign, vreinterpretq_u32_f32(one)));
-    return vbslq_f32(vcgtq_f32(t, big), s1, r);  // t > 64: +-1
+    // t > 64: copysign(1, x). 1 goes into those lanes, then x's sign bit into every lane: a no-op
+    // in the others, where r already has x's sign (p, q > 0 on [0, 64]; +-0 gives +-0, a NaN x
+    // gives x's NaN). Three instructions instead of five.
+    const float32x4_t m = vbslq_f32(vcgtq_f32(t, big), one, r);
+    return vbslq_f32(vdupq_n_u32(0x80000000u), x, m);
 }
 
 inline void activate_tanh(const float* x, float* g, index_t n) {
