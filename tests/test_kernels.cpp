@@ -5,6 +5,7 @@
 // A kernel an arch lacks resolves to scalar and passes trivially: which kernels each arch has is
 // in its header.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <type_traits>
@@ -313,6 +314,88 @@ void check_training() {
     TL_CHECK(worst < 1e-4);
 }
 
+// The activation map: bit for bit the scalar kernel (tanh on float has lanes on AArch64 NEON and
+// xsimd; every other activation and type resolves to the scalar kernel and compares trivially).
+// Bits, not values: NaN must come out as the same NaN, -0 as -0.
+inline float from_bits(std::uint32_t b) {
+    float f;
+    std::memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+constexpr std::uint32_t special_bits[] = {
+    0x7fc00000u, 0xffc00000u, 0x7fc12345u, 0xffd0beefu,  // quiet NaNs, both signs, payloads
+    0x7f800001u, 0xff812345u,                            // signalling NaNs
+    0x7f800000u, 0xff800000u,                            // +-inf
+    0x00000000u, 0x80000000u,                            // +-0
+    0x41000000u, 0xc1000000u,                            // +-8: x^2 = 64 exactly (rational)
+    0x41000001u, 0xc1000001u, 0x41000002u,               // just above 8: x^2 > 64 (+-1)
+    0x40ffffffu, 0xc0ffffffu, 0x40fffffeu,               // just below 8: x^2 < 64
+    0x00000001u, 0x80000001u, 0x00400000u, 0x807fffffu,  // subnormals
+    0x00800000u, 0x80800000u,                            // +-FLT_MIN
+    0x1f800000u, 0x9f800000u,                            // +-2^-64: x^2 = 2^-128, subnormal
+    0x39800000u, 0xb9800000u,                            // +-2^-12
+    0x7149f2cau, 0xf149f2cau,                            // +-1e30: x^2 overflows to inf
+    0x7f7fffffu, 0xff7fffffu,                            // +-FLT_MAX
+    0x3f800000u, 0xbf800000u, 0x40800000u, 0x407ccccdu,  // 1, -1, 4, 3.95 (the worst ulp)
+};
+constexpr index_t n_special = sizeof special_bits / sizeof special_bits[0];
+
+template <class T, class Act, class Arch>
+int activate_mismatches(const T* x, index_t n) {
+    static T g1[1024 + 8], g2[1024 + 8];
+    kernels::activate(Act{}, vec_view<const T>(x, n), vec_view<T>(g1, n), arch::scalar{});
+    kernels::activate(Act{}, vec_view<const T>(x, n), vec_view<T>(g2, n), Arch{});
+    return std::memcmp(g1, g2, std::size_t(n) * sizeof(T)) != 0;
+}
+
+template <class Arch>
+int check_activate(gaussian_rng& g) {
+    static float xf[1024 + 8];
+    static double xd[1024 + 8];
+    int bad = 0;
+    philox4x32& u = g.uniform();
+    // Sizes 1..70 (every remainder of the lanes), starting at offsets 0..3 (unaligned loads),
+    // uniform in [-10, 10] with special values dropped in at random places.
+    for (index_t n = 1; n <= 70; ++n) {
+        for (index_t off = 0; off < 4; ++off) {
+            float* x = xf + off;
+            for (index_t i = 0; i < n; ++i) x[i] = float(20.0 * u.uniform01() - 10.0);
+            for (index_t k = 0; k < 1 + n / 4; ++k) x[u.below(std::uint32_t(n))] = from_bits(special_bits[u.below(std::uint32_t(n_special))]);
+            bad += activate_mismatches<float, act::tanh, Arch>(x, n);
+            bad += activate_mismatches<float, act::erf, Arch>(x, n);
+            bad += activate_mismatches<float, act::sigmoid, Arch>(x, n);
+            for (index_t i = 0; i < n; ++i) xd[i] = double(x[i]);
+            bad += activate_mismatches<double, act::tanh, Arch>(xd, n);
+        }
+    }
+    // Every special value in every lane position of a block and in the tail.
+    for (index_t s = 0; s < n_special; ++s) {
+        for (index_t pos = 0; pos < 19; ++pos) {
+            for (index_t i = 0; i < 19; ++i) xf[i] = float(i) - 9.3f;
+            xf[pos] = from_bits(special_bits[s]);
+            bad += activate_mismatches<float, act::tanh, Arch>(xf, 19);
+        }
+    }
+    // A stride through all 2^32 bit patterns (NaNs, infinities, subnormals, both signs): every
+    // 997th on Cortex-A and the host, every 65521st on the slower Cortex-M.
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+    constexpr std::uint64_t stride = 65521;
+#else
+    constexpr std::uint64_t stride = 997;
+#endif
+    index_t m = 0;
+    long blocks = 0;
+    for (std::uint64_t b = 0; b <= 0xffffffffu; b += stride) {
+        xf[m++] = from_bits(std::uint32_t(b));
+        if (m == 1024) bad += activate_mismatches<float, act::tanh, Arch>(xf, m), m = 0, ++blocks;
+    }
+    if (m != 0) bad += activate_mismatches<float, act::tanh, Arch>(xf, m);
+    TL_INFO("    activate (tanh float) %s: sizes 1..70, specials, %ld x 1024 bit patterns (stride %u)\n", Arch::name,
+            blocks, unsigned(stride));
+    return bad;
+}
+
 constexpr bool default_is_scalar = std::is_same<arch::default_arch, arch::scalar>::value;
 
 }  // namespace
@@ -329,6 +412,17 @@ TL_TEST(expected_arch) {
 TL_TEST(default_arch_kernels_match_scalar) {
     if (default_is_scalar) TL_SKIP("the default arch is scalar: nothing to compare");
     check_all_kernels<arch::default_arch>();
+}
+
+// Runs on every preset: where the default arch has no vector activation, it compares the
+// scalar kernel with itself.
+TL_TEST(activate_on_default_arch_is_bitwise_scalar) {
+    gaussian_rng g(53);
+    TL_CHECK(check_activate<arch::default_arch>(g) == 0);
+#if TWOLAYER_TEST_XSIMD
+    using simd_arch = arch::simd<xsimd::default_arch>;
+    if (!std::is_same<arch::default_arch, simd_arch>::value) TL_CHECK(check_activate<simd_arch>(g) == 0);
+#endif
 }
 
 TL_TEST(training_on_default_arch_matches_scalar) {

@@ -22,15 +22,22 @@
 
 namespace twolayer::math {
 
+// The coefficients, shared with the vector versions (kernels/neon.hpp, kernels/xsimd.hpp), which
+// evaluate the very operations of tanh_rational below, in the same order, lane by lane.
+namespace tanh_coef {
+inline constexpr float p1 = 1.3725420889e-01f, p2 = 3.9256084238e-03f, p3 = 2.9181723280e-05f,
+                       p4 = 3.3502971903e-08f, p5 = -1.4481048274e-11f;
+inline constexpr float q1 = 4.7058754030e-01f, q2 = 2.7454793040e-02f, q3 = 4.0402411078e-04f,
+                       q4 = 1.3705749850e-06f;
+inline constexpr float big_t = 64.0f;  // x^2 above it: +-1
+}  // namespace tanh_coef
+
 // Always inlined: a call would cost a sixth of the work at -Os.
 TWOLAYER_INLINE float tanh_rational(float x) {
-    constexpr float p1 = 1.3725420889e-01f, p2 = 3.9256084238e-03f, p3 = 2.9181723280e-05f,
-                    p4 = 3.3502971903e-08f, p5 = -1.4481048274e-11f;
-    constexpr float q1 = 4.7058754030e-01f, q2 = 2.7454793040e-02f, q3 = 4.0402411078e-04f,
-                    q4 = 1.3705749850e-06f;
+    using namespace tanh_coef;
     const float t = x * x;
     // Beyond 8, tanh is within 4 ulp of 1. NaN fails the test and goes on to give NaN; inf gives 1.
-    if (t > 64.0f) return __builtin_copysignf(1.0f, x);
+    if (t > big_t) return __builtin_copysignf(1.0f, x);
     const float p = ((((p5 * t + p4) * t + p3) * t + p2) * t + p1) * t + 1.0f;
     const float q = (((q4 * t + q3) * t + q2) * t + q1) * t + 1.0f;
     return x * p / q;  // odd in x exactly: p and q see only x^2

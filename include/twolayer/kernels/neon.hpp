@@ -19,6 +19,7 @@
 #include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/neon_lanes.hpp"
 #include "twolayer/kernels/scalar.hpp"
+#include "twolayer/model/activation.hpp"
 
 namespace twolayer::kernels {
 namespace detail_neon {
@@ -388,7 +389,74 @@ void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha
     if (n % B) rank1_tail<T, Decay>(w, rows, n, a, x, alpha, decay);
 }
 
+#if defined(__aarch64__)
+// The coefficients broadcast to four lanes, in the order tanh_rational4 takes them, loaded from
+// one table (an ADRP and five LDPs; literal loads take an ADRP and an LDR each).
+alignas(16) inline constexpr float tanh_table[10][4] = {
+#define TWOLAYER_TANH_ROW(v) {v, v, v, v}
+    TWOLAYER_TANH_ROW(math::tanh_coef::p5), TWOLAYER_TANH_ROW(math::tanh_coef::p4),
+    TWOLAYER_TANH_ROW(math::tanh_coef::p3), TWOLAYER_TANH_ROW(math::tanh_coef::p2),
+    TWOLAYER_TANH_ROW(math::tanh_coef::p1), TWOLAYER_TANH_ROW(math::tanh_coef::q4),
+    TWOLAYER_TANH_ROW(math::tanh_coef::q3), TWOLAYER_TANH_ROW(math::tanh_coef::q2),
+    TWOLAYER_TANH_ROW(math::tanh_coef::q1), TWOLAYER_TANH_ROW(math::tanh_coef::big_t),
+#undef TWOLAYER_TANH_ROW
+};
+
+// math::tanh_rational on four lanes: the same multiplies, adds and divide in the same order
+// (AArch64's FMUL, FADD and FDIV are correctly rounded like the scalar ones, and the library
+// builds with -ffp-contract=off, so none is fused), hence the same bits in every lane, NaN
+// included: a NaN x fails t > 64 and x p / q carries x's payload, as in the scalar code. The
+// scalar branch becomes a select; lanes with t > 64 (inf, huge) compute a discarded value.
+// The coefficients come as separate registers (in an array or a struct, GCC 12 copies them
+// through the stack).
+TWOLAYER_INLINE float32x4_t tanh_rational4(float32x4_t x, float32x4_t p5, float32x4_t p4, float32x4_t p3,
+                                           float32x4_t p2, float32x4_t p1, float32x4_t q4, float32x4_t q3,
+                                           float32x4_t q2, float32x4_t q1, float32x4_t big) {
+    const float32x4_t one = vdupq_n_f32(1.0f);
+    const float32x4_t t = vmulq_f32(x, x);
+    float32x4_t p = vaddq_f32(vmulq_f32(p5, t), p4);
+    p = vaddq_f32(vmulq_f32(p, t), p3);
+    p = vaddq_f32(vmulq_f32(p, t), p2);
+    p = vaddq_f32(vmulq_f32(p, t), p1);
+    p = vaddq_f32(vmulq_f32(p, t), one);
+    float32x4_t q = vaddq_f32(vmulq_f32(q4, t), q3);
+    q = vaddq_f32(vmulq_f32(q, t), q2);
+    q = vaddq_f32(vmulq_f32(q, t), q1);
+    q = vaddq_f32(vmulq_f32(q, t), one);
+    const float32x4_t r = vdivq_f32(vmulq_f32(x, p), q);
+    // t > 64: copysign(1, x). 1 goes into those lanes, then x's sign bit into every lane: a no-op
+    // in the others, where r already has x's sign (p, q > 0 on [0, 64]; +-0 gives +-0, a NaN x
+    // gives x's NaN). Three instructions instead of five.
+    const float32x4_t m = vbslq_f32(vcgtq_f32(t, big), one, r);
+    return vbslq_f32(vdupq_n_u32(0x80000000u), x, m);
+}
+
+inline void activate_tanh(const float* x, float* g, index_t n) {
+    index_t i = 0;
+    if (n >= 4) {
+        const float* k = &tanh_table[0][0];
+        opaque(k);  // else GCC folds the loads back into one literal load per constant
+        const float32x4_t p5 = vld1q_f32(k), p4 = vld1q_f32(k + 4), p3 = vld1q_f32(k + 8), p2 = vld1q_f32(k + 12),
+                          p1 = vld1q_f32(k + 16), q4 = vld1q_f32(k + 20), q3 = vld1q_f32(k + 24),
+                          q2 = vld1q_f32(k + 28), q1 = vld1q_f32(k + 32), big = vld1q_f32(k + 36);
+        for (; i + 4 <= n; i += 4)
+            vst1q_f32(g + i, tanh_rational4(vld1q_f32(x + i), p5, p4, p3, p2, p1, q4, q3, q2, q1, big));
+    }
+    for (index_t r = 0; r < n % 4; ++r) g[i + r] = math::tanh_rational(x[i + r]);
+}
+#endif
+
 }  // namespace detail_neon
+
+#if defined(__aarch64__)
+// tanh on float, four lanes at a time: bit for bit the scalar kernel's results (tested). Other
+// activations and double resolve to the scalar kernel. Not on Armv7: its NEON has no divide and
+// flushes subnormals to zero, so it could not give the scalar bits.
+template <index_t E1, index_t E2>
+void activate(act::tanh, vec_view<const float, E1> lambda, vec_view<float, E2> g, neon) {
+    detail_neon::activate_tanh(lambda.data(), g.data(), lambda.size());
+}
+#endif
 
 template <class T, index_t E1, index_t E2, detail_neon::enable<T> = 0>
 T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, neon) {

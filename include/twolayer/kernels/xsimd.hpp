@@ -10,6 +10,7 @@
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/scalar.hpp"
+#include "twolayer/model/activation.hpp"
 
 namespace twolayer {
 namespace kernels {
@@ -230,7 +231,57 @@ TWOLAYER_INLINE void update_gemv_rows(T* w, index_t ld, const T* a, T alpha, T d
     }
 }
 
+// Whether float tanh has lanes on XA with the scalar code's bits: not on Armv7 NEON, where
+// xsimd divides by a reciprocal estimate and the vector unit flushes subnormals to zero.
+// (Elsewhere xsimd's * + / are the instructions MULPS, ADDPS, DIVPS..., correctly rounded.)
+template <class XA>
+constexpr bool exact_tanh_lanes() {
+#if XSIMD_WITH_NEON && !XSIMD_WITH_NEON64
+    return false;
+#else
+    return true;
+#endif
+}
+
+// math::tanh_rational on a batch: the same multiplies, adds and divide in the same order, lane by
+// lane (no FMA: plain * and +, and the library builds with -ffp-contract=off), so the same bits
+// (NaN included: a NaN x fails t > 64 and x p / q carries x's payload, as in the scalar code).
+// The scalar branch becomes a select.
+template <class XA>
+TWOLAYER_INLINE xsimd::batch<float, XA> tanh_rational(const xsimd::batch<float, XA>& x) {
+    using namespace math::tanh_coef;
+    using batch = xsimd::batch<float, XA>;
+    const batch t = x * x;
+    batch p = batch(p5) * t + batch(p4);
+    p = p * t + batch(p3);
+    p = p * t + batch(p2);
+    p = p * t + batch(p1);
+    p = p * t + batch(1.0f);
+    batch q = batch(q4) * t + batch(q3);
+    q = q * t + batch(q2);
+    q = q * t + batch(q1);
+    q = q * t + batch(1.0f);
+    const batch r = x * p / q;
+    // copysign(1, x): x's sign bit on 1.0f
+    const batch one = (x & batch(-0.0f)) | batch(1.0f);
+    return xsimd::select(t > batch(big_t), one, r);
+}
+
 }  // namespace detail_simd
+
+// tanh on float, a batch at a time: bit for bit the scalar kernel's results (tested). Other
+// activations and double resolve to the scalar kernel.
+template <index_t E1, index_t E2, class XA, std::enable_if_t<detail_simd::exact_tanh_lanes<XA>(), int> = 0>
+void activate(act::tanh, vec_view<const float, E1> lambda, vec_view<float, E2> g, simd<XA>) {
+    using batch = xsimd::batch<float, XA>;
+    constexpr index_t W = batch::size;
+    const index_t n = lambda.size();
+    const float* x = lambda.data();
+    float* y = g.data();
+    index_t i = 0;
+    for (; i + W <= n; i += W) detail_simd::tanh_rational<XA>(batch::load_unaligned(x + i)).store_unaligned(y + i);
+    for (index_t r = 0; r < n % W; ++r) y[i + r] = math::tanh_rational(x[i + r]);
+}
 
 template <class T, index_t E1, index_t E2, class XA, detail_simd::enable<T, XA> = 0>
 T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, simd<XA>) {
