@@ -32,9 +32,17 @@ struct buffers {
     T a[max_rows * max_n], a2[max_rows * max_n], b[max_n], y1[max_n], y2[max_n], u[max_rows];
 };
 
+// One set of buffers per type for all the checks (each fills what it reads): the Cortex-M33
+// board has 2 MB of RAM.
+template <class T>
+buffers<T>& shared_buffers() {
+    static buffers<T> m;
+    return m;
+}
+
 template <class T, class Arch>
 int check_dot_gemv(gaussian_rng& g) {
-    static buffers<T> m;
+    buffers<T>& m = shared_buffers<T>();
     int bad = 0;
     for (index_t n : sizes) {
         for (index_t i = 0; i < max_rows * n; ++i) m.a[i] = g.gaussian<T>();
@@ -60,7 +68,7 @@ int check_dot_gemv(gaussian_rng& g) {
 
 template <class T, class Arch>
 int check_gemv_t(gaussian_rng& g) {
-    static buffers<T> m;
+    buffers<T>& m = shared_buffers<T>();
     int bad = 0;
     for (index_t n : sizes) {
         for (index_t rows = 1; rows <= max_rows; ++rows) {
@@ -94,7 +102,7 @@ int count_update_mismatches(const T* ref, const T* fast, const T* before, const 
 
 template <class T, class Arch>
 int check_updates(gaussian_rng& g) {
-    static buffers<T> m;
+    buffers<T>& m = shared_buffers<T>();
     static T before[max_rows * max_n];
     int bad = 0;
     for (T decay : {T(1), T(0.9)}) {
@@ -128,7 +136,7 @@ int check_updates(gaussian_rng& g) {
 // same arch's rank1_update followed by its gemv (the fused SGD step relies on it).
 template <class T, class Arch>
 int check_update_gemv(gaussian_rng& g) {
-    static buffers<T> m;
+    buffers<T>& m = shared_buffers<T>();
     static T before[max_rows * max_n], a3[max_rows * max_n], x2[max_n], y3[max_n];
     int bad = 0;
     for (T decay : {T(1), T(0.9)}) {
@@ -178,7 +186,7 @@ int check_update_gemv(gaussian_rng& g) {
 // agrees with the scalar reference like gemv does.
 template <class T, class Arch>
 int check_gemv_bias(gaussian_rng& g) {
-    static buffers<T> m;
+    buffers<T>& m = shared_buffers<T>();
     static T bias[max_rows], y3[max_rows];
     int bad = 0;
     for (index_t n : sizes) {
