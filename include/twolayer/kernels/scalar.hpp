@@ -40,20 +40,12 @@ void gemv(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<C, EY> y,
     }
 }
 
-// y_i = scale * (W x)_i + b_i, the pre-activations of a layer with biases, b in the storage type.
-// The reference is gemv followed by the addition (the sum scaled and rounded, then the bias
-// added), so an arch's version gives the bits of its own gemv plus the bias.
-template <class S, class C, index_t R, index_t K, index_t EX, index_t EB, index_t EY>
-void gemv_bias(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<const S, EB> b, vec_view<C, EY> y,
-               C scale, arch::scalar) {
-    gemv(W, x, y, scale, arch::scalar{});
-    for (index_t i = 0; i < y.size(); ++i) y[i] = y[i] + format_traits<S>::template to<C>(b[i]);
-}
-
-// An arch without its own gemv_bias runs its own gemv, then the addition (the pattern of
-// rank1_update_gemv below: this template wins over the arch::scalar one for every derived tag).
+// y_i = scale * (W x)_i + b_i, the pre-activations of a layer with biases, b in the storage type:
+// the arch's own gemv followed by the addition (the sum scaled and rounded, then the bias added).
+// On arch::scalar this is the reference; an arch with its own gemv_bias (DSP) gives the same bits,
+// and one without gets this template with its own gemv.
 template <class S, class C, index_t R, index_t K, index_t EX, index_t EB, index_t EY, class Arch,
-          std::enable_if_t<std::is_base_of<scalar, Arch>::value && !std::is_same<Arch, scalar>::value, int> = 0>
+          std::enable_if_t<std::is_base_of<scalar, Arch>::value, int> = 0>
 void gemv_bias(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<const S, EB> b, vec_view<C, EY> y,
                C scale, Arch arch) {
     gemv(W, x, y, scale, arch);

@@ -291,10 +291,13 @@ private:
         C bound;
         if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound;
         if (!(bound >= C(0))) {
-            if constexpr (is_native_v<F> && !has_master) {
-                // The guard's scan over all of W (LDM and integer compares on the Cortex-M). A
-                // weight that is not finite makes the bound infinite: the exact test below names it.
-                const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(net.W.data(), net.W.size()));
+            if constexpr (has_master || is_native_v<F>) {
+                // W is held in C (the master copy, or a float/double network): the guard's scan
+                // over all of it (LDM and integer compares on the Cortex-M). A weight that is not
+                // finite makes the bound infinite: the exact test below names it.
+                const C* w;
+                if constexpr (has_master) w = master->W.data(); else w = net.W.data();
+                const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
                 bound = ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
             } else {
                 bound = C(0);
