@@ -8,7 +8,7 @@
 // Factors: 1.5 where the format's steps are far below the updates (float, Q4.27, master copies),
 // 4 for f16 and bf16 with stochastic rounding (their weights carry 11 and 8 significant bits).
 #include "test_util.hpp"
-#include "twolayer/teacher/format_comparison.hpp"
+#include "twolayer/experiment/format_comparison.hpp"
 
 using namespace twolayer;
 

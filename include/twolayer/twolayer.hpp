@@ -2,7 +2,7 @@
 #pragma once
 #include "twolayer/arch/select.hpp"  // first: the default arch with its kernels, before any use
 #include "twolayer/core/storage.hpp"
-#include "twolayer/format/rounding.hpp"
+#include "twolayer/train/rounding.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/model/activation.hpp"
 #include "twolayer/model/convert.hpp"

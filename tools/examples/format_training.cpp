@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "twolayer/teacher/format_comparison.hpp"
+#include "twolayer/experiment/format_comparison.hpp"
 #include "twolayer/twolayer.hpp"
 #include "cli_number.hpp"
 

@@ -5,8 +5,9 @@
 // once the updates become small.
 // stochastic_rounding: one of the two neighbours, the upper one with probability equal to the
 // fraction of the step covered. The stored value is then right on average and small updates
-// accumulate. Random bits come from the library's Philox stream, so a run is reproducible from
-// its seed on every target.
+// accumulate. Random bits come from a counter-based generator (Bits; the trainers use the
+// library's Philox stream, train/rounding.hpp), so a run is reproducible from its seed on every
+// target.
 //
 // Both give the same results for native formats (float, double), where nothing is rounded.
 #pragma once
@@ -14,7 +15,6 @@
 #include <cstring>
 
 #include "twolayer/format/traits.hpp"
-#include "twolayer/teacher/rng.hpp"
 
 namespace twolayer {
 
@@ -76,12 +76,14 @@ struct round_nearest {
     }
 };
 
-class stochastic_rounding {
+// Bits: a generator constructible from (seed, stream) with std::uint32_t next_u32().
+template <class Bits>
+class basic_stochastic_rounding {
 public:
     static constexpr const char* name = "stochastic";
 
     // The default stream keeps the rounding bits apart from a gaussian_rng with the same seed.
-    explicit stochastic_rounding(std::uint64_t seed = 0, std::uint64_t stream = 0x5352) : bits_(seed, stream) {}
+    explicit basic_stochastic_rounding(std::uint64_t seed = 0, std::uint64_t stream = 0x5352) : bits_(seed, stream) {}
 
     template <class S, class C>
     S to_storage(C u) {
@@ -104,10 +106,10 @@ public:
         return frac > u ? lo + 1 : lo;
     }
 
-    philox4x32& bits() { return bits_; }
+    Bits& bits() { return bits_; }
 
 private:
-    philox4x32 bits_;
+    Bits bits_;
 };
 
 }  // namespace twolayer

@@ -11,7 +11,7 @@
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
-#include "twolayer/train/update.hpp"
+#include "twolayer/format/update_rule.hpp"
 
 namespace twolayer::kernels {
 

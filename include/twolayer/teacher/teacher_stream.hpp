@@ -2,9 +2,9 @@
 // activation, labelling a stream of inputs x ~ N(0, I_N) with y = teacher(x) + sigma xi,
 // xi ~ N(0, 1). Inputs go into caller storage; fixed-size datasets can be filled for GD.
 #pragma once
+#include "twolayer/model/dataset.hpp"
 #include "twolayer/model/init.hpp"
 #include "twolayer/teacher/rng.hpp"
-#include "twolayer/train/dataset.hpp"
 
 namespace twolayer {
 

@@ -3,13 +3,13 @@
 // weight is written, then stored with the trainer's rounding policy, or applied to a master copy
 // and stored from it (as in online_sgd).
 #pragma once
-#include "twolayer/format/rounding.hpp"
+#include "twolayer/train/rounding.hpp"
 #include "twolayer/model/loss.hpp"
-#include "twolayer/train/dataset.hpp"
+#include "twolayer/model/dataset.hpp"
 #include "twolayer/train/gradients.hpp"
 #include "twolayer/train/guard.hpp"
 #include "twolayer/train/master.hpp"
-#include "twolayer/train/update.hpp"
+#include "twolayer/format/update_rule.hpp"
 
 namespace twolayer {
 
@@ -116,7 +116,7 @@ private:
         for (index_t i = 0; i < p.size(); ++i) {
             T old;
             if constexpr (std::is_same<Pt, T>::value) old = p[i]; else old = value_of<F>(p[i]);
-            const T val = guard::updated(old, u.alpha * g[i], u.decay);
+            const T val = updated(old, u.alpha * g[i], u.decay);
             if (!lim.ok(val)) return lim.reason(val);
             if (absmax && math::abs(val) > *absmax) *absmax = math::abs(val);
         }
@@ -133,7 +133,7 @@ private:
     template <class Rnd, index_t E1, index_t E2, index_t E3>
     static void apply(const param_update& u, vec_view<T, E1> m, vec_view<T, E2> g, Rnd&, vec_view<S, E3> p) {
         if (!u.on) return;
-        for (index_t i = 0; i < m.size(); ++i) p[i] = store_as<F>(m[i] = guard::updated(m[i], u.alpha * g[i], u.decay));
+        for (index_t i = 0; i < m.size(); ++i) p[i] = store_as<F>(m[i] = updated(m[i], u.alpha * g[i], u.decay));
     }
 };
 

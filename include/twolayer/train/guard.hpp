@@ -127,13 +127,6 @@ std::uint64_t fingerprint(vec_view<const T, E> x) {
     return f.finish(words);
 }
 
-// The update every trainer applies to one weight of a native format: decay * w + step. Written
-// once so the check pass and the write pass compute the very same value.
-template <class T>
-inline T updated(T w, T step, T decay) {
-    return decay == T(1) ? T(w + step) : T(decay * w + step);
-}
-
 // What a weight may become: finite and within the ceiling, which is the user's weight_limit if
 // set and in any case a quarter of a floating format's range (the margin the cheap bound of the
 // SGD step relies on; only a diverging run gets there) or a fixed format's whole range (so that

@@ -29,12 +29,12 @@
 #pragma once
 #include <limits>
 
-#include "twolayer/format/rounding.hpp"
+#include "twolayer/train/rounding.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"
 #include "twolayer/train/guard.hpp"
 #include "twolayer/train/master.hpp"
-#include "twolayer/train/update.hpp"
+#include "twolayer/format/update_rule.hpp"
 
 namespace twolayer {
 
@@ -153,7 +153,7 @@ private:
         const C lr_b = config.lr_b * s * per_n;
         const guard::limits<F> lim(config);
 
-        // Updates, in the form decay * w + step of guard::updated:
+        // Updates, in the form decay * w + step of updated:
         //   W_k: decay_w W_k + (alpha_w delta_k) x,   v_k: decay_v v_k + (-lr_v err) g_k,
         //   b_k: b_k + (-lr_b err) delta_k,           c: c + (-lr_b err).
         const bool do_w = config.train_w;
@@ -189,8 +189,8 @@ private:
         second_layer_buffer<P, buffered> nb;
         if constexpr (buffered) {
             for (index_t k = 0; k < P; ++k) {
-                nb.v[k] = guard::updated(value_of<F>(net.v[k]), alpha_v * net.g[k], decay_v);
-                nb.b[k] = guard::updated(value_of<F>(net.b[k]), alpha_b * net.delta[k], C(1));
+                nb.v[k] = updated(value_of<F>(net.v[k]), alpha_v * net.g[k], decay_v);
+                nb.b[k] = updated(value_of<F>(net.b[k]), alpha_b * net.delta[k], C(1));
             }
             if (do_v) {
                 const step_status st = check_all(vec_view<const C, P>(nb.v, P), lim);
@@ -202,13 +202,13 @@ private:
             }
         } else {
             for (index_t k = 0; k < net.hidden(); ++k) {
-                const C v_new = guard::updated(v_of(k), alpha_v * net.g[k], decay_v);
+                const C v_new = updated(v_of(k), alpha_v * net.g[k], decay_v);
                 if (do_v && !lim.ok(v_new)) return fail(lim.reason(v_new));
-                const C b_new = guard::updated(b_of(k), alpha_b * net.delta[k], C(1));
+                const C b_new = updated(b_of(k), alpha_b * net.delta[k], C(1));
                 if (do_hb && !lim.ok(b_new)) return fail(lim.reason(b_new));
             }
         }
-        const C c_new = guard::updated(c_old, alpha_b, C(1));
+        const C c_new = updated(c_old, alpha_b, C(1));
         if (do_ob && !lim.ok(c_new)) return fail(lim.reason(c_new));
         // Writes v and b (after W: delta and g are read before v changes).
         auto write_second_layer = [&] {
@@ -233,8 +233,8 @@ private:
                 net.head->w_absmax_bound = lim.rounded_magnitude(w_bound);
             }
             for (index_t k = 0; k < net.hidden(); ++k) {
-                if (do_v) net.v[k] = store_as<F>(master->v[k] = guard::updated(master->v[k], alpha_v * net.g[k], decay_v));
-                if (do_hb) net.b[k] = store_as<F>(master->b[k] = guard::updated(master->b[k], alpha_b * net.delta[k], C(1)));
+                if (do_v) net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], alpha_v * net.g[k], decay_v));
+                if (do_hb) net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], alpha_b * net.delta[k], C(1)));
             }
             if (do_ob) net.head->output_bias = store_as<F>(*master->c = c_new);
             return r;
@@ -317,7 +317,7 @@ private:
         for (index_t k = 0; k < net.hidden(); ++k) {
             const C c = alpha * net.delta[k];
             for (index_t j = 0; j < net.inputs(); ++j) {
-                const C w = guard::updated(w_of(k, j), c * value_of<F>(x[j]), decay);
+                const C w = updated(w_of(k, j), c * value_of<F>(x[j]), decay);
                 if (!lim.ok(w)) return lim.reason(w);
                 if (math::abs(w) > exact) exact = math::abs(w);
             }

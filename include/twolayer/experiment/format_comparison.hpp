@@ -9,6 +9,7 @@
 #include "twolayer/model/convert.hpp"
 #include "twolayer/model/init.hpp"
 #include "twolayer/teacher/generalization_error.hpp"
+#include "twolayer/teacher/rng.hpp"
 #include "twolayer/train/master.hpp"
 #include "twolayer/train/online_sgd.hpp"
 

@@ -1,17 +1,23 @@
-// The one update rule of every trainer, p' = decay * p + step, for a parameter stored in format
-// F: the candidate value is computed in the arithmetic type (and checked by the guard), then
-// stored with the trainer's rounding policy. Native formats store it as computed, bit for bit
-// what guard::updated gives; fixed point adds the rounded increment to the raw integer, so a
+// The number rule behind every trainer's update, p' = decay * p + step, for a parameter stored in
+// format F: the candidate value is computed in the arithmetic type (and checked by the guard),
+// then stored with the trainer's rounding policy. Native formats store it as computed, bit for
+// bit what updated() gives; fixed point adds the rounded increment to the raw integer, so a
 // Q4.27 weight keeps all its bits however coarse the arithmetic is.
 #pragma once
-#include "twolayer/format/rounding.hpp"
-#include "twolayer/train/guard.hpp"
+#include "twolayer/format/traits.hpp"
 
 namespace twolayer {
 
+// The update of one value of a native format: decay * w + step (decay exactly 1 skips the
+// multiply). Written once so every check and every write compute the very same value.
+template <class T>
+inline T updated(T w, T step, T decay) {
+    return decay == T(1) ? T(w + step) : T(decay * w + step);
+}
+
 template <class F>
 inline compute_t<F> candidate_value(storage_t<F> p, compute_t<F> step, compute_t<F> decay) {
-    return guard::updated(value_of<F>(p), step, decay);
+    return updated(value_of<F>(p), step, decay);
 }
 
 template <class F, class Rnd>
@@ -19,7 +25,7 @@ inline storage_t<F> apply_update(storage_t<F> p, compute_t<F> step, compute_t<F>
     using S = storage_t<F>;
     using C = compute_t<F>;
     if constexpr (is_native_v<F>) {
-        return guard::updated(p, step, decay);
+        return updated(p, step, decay);
     } else if constexpr (format_traits<F>::is_fixed) {
         // In units of one step: 2^Frac (step + (decay - 1) p); scaling by 2^Frac is exact.
         C inc = step * C(1.0 / format_traits<F>::resolution);
