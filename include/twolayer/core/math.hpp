@@ -17,6 +17,14 @@ TWOLAYER_INLINE float tanh(float x) { return tanh_rational(x); }  // preferred f
 template <class T> inline T log1p(T x) { return std::log1p(x); }
 template <class T> inline T abs(T x) { return x < T(0) ? -x : x; }
 
+// The logistic function 1 / (1 + exp(-x)), evaluated on the side where exp cannot overflow.
+template <class T>
+inline T sigmoid(T x) {
+    if (x >= T(0)) return T(1) / (T(1) + exp(-x));
+    const T e = exp(x);
+    return e / (T(1) + e);
+}
+
 // True for finite values; written without <cmath>'s isfinite so it also works for wrapped
 // formats, and it survives -ffast-math-free builds exactly (x - x is 0 only when x is finite).
 template <class T> inline bool isfinite(T x) { return (x - x) == T(0); }

@@ -53,12 +53,7 @@ struct tanh {
 struct sigmoid {
     static constexpr activation_id id = activation_id::sigmoid;
     static constexpr const char* name = "sigmoid";
-    template <class T> static T value(T x) {
-        // Evaluated on the side where exp cannot overflow.
-        if (x >= T(0)) return T(1) / (T(1) + math::exp(-x));
-        T e = math::exp(x);
-        return e / (T(1) + e);
-    }
+    template <class T> static T value(T x) { return math::sigmoid(x); }
     template <class T> static T d1(T x) { T s = value(x); return s * (T(1) - s); }
     template <class T> static T d1_from_value(T s) { return s * (T(1) - s); }
     template <class T> static T d2(T x) { T s = value(x); return s * (T(1) - s) * (T(1) - T(2) * s); }

@@ -29,13 +29,8 @@ struct logistic_loss {
     template <class T> static T softplus(T z) {
         return z > T(0) ? z + math::log1p(math::exp(-z)) : math::log1p(math::exp(z));
     }
-    template <class T> static T sigmoid(T z) {
-        if (z >= T(0)) return T(1) / (T(1) + math::exp(-z));
-        T e = math::exp(z);
-        return e / (T(1) + e);
-    }
     template <class T> T value(T yhat, T y) const { return softplus(-y * yhat); }
-    template <class T> T deriv(T yhat, T y) const { return -y * sigmoid(-y * yhat); }
+    template <class T> T deriv(T yhat, T y) const { return -y * math::sigmoid(-y * yhat); }
 };
 
 }  // namespace twolayer

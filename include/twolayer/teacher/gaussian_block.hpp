@@ -28,9 +28,10 @@
 #include <type_traits>
 
 #include "twolayer/core/config.hpp"
+#include "twolayer/core/log_series.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/view.hpp"
-#include "twolayer/teacher/rng.hpp"
+#include "twolayer/core/philox.hpp"
 
 namespace twolayer {
 
@@ -86,17 +87,7 @@ inline float minus_two_log_u24(std::int32_t k) {
     const bool high = m > 1.41421356f;
     m = high ? m * 0.5f : m;
     e = high ? e + 1 : e;
-    const float z = (m - 1.0f) / (m + 1.0f);
-    const float z2 = z * z;
-    float s = 1.0f / 9;
-    s = 1.0f / 7 + z2 * s;
-    s = 1.0f / 5 + z2 * s;
-    s = 1.0f / 3 + z2 * s;
-    s = 1.0f + z2 * s;
-    const float fe = float(e);
-    // ln 2 split: fe * ln2_hi is exact (|e| <= 24, ln2_hi has 16 significant bits).
-    const float ln2_hi = 0.693145751953125f, ln2_lo = 1.42860676533018725e-06f;
-    return -2.0f * ((fe * ln2_hi + 2.0f * z * s) + fe * ln2_lo);
+    return -2.0f * math::log_reduced<5>(m, float(e));
 }
 
 // The same in double for u = k 2^-53, k in [1, 2^53]: series to z^21 (truncation below 1e-18).
@@ -111,22 +102,7 @@ inline double minus_two_log_u53(std::int64_t k) {
     const bool high = m > 1.4142135623730950488;
     m = high ? m * 0.5 : m;
     e = high ? e + 1 : e;
-    const double z = (m - 1.0) / (m + 1.0);
-    const double z2 = z * z;
-    double s = 1.0 / 21;
-    s = 1.0 / 19 + z2 * s;
-    s = 1.0 / 17 + z2 * s;
-    s = 1.0 / 15 + z2 * s;
-    s = 1.0 / 13 + z2 * s;
-    s = 1.0 / 11 + z2 * s;
-    s = 1.0 / 9 + z2 * s;
-    s = 1.0 / 7 + z2 * s;
-    s = 1.0 / 5 + z2 * s;
-    s = 1.0 / 3 + z2 * s;
-    s = 1.0 + z2 * s;
-    const double fe = double(e);
-    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-    return -2.0 * ((fe * ln2_hi + 2.0 * z * s) + fe * ln2_lo);
+    return -2.0 * math::log_reduced<11>(m, double(e));
 }
 
 // sqrt for x >= 0 from +, * and /: <cmath>'s sqrt keeps a branch for errno (x < 0) that stops

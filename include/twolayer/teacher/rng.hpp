@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 
+#include "twolayer/core/log_series.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/philox.hpp"
 
@@ -21,17 +22,7 @@ inline double portable_log(double x) {
     // Exact power-of-two scaling (multiplication by 2^k is exact away from subnormals).
     while (m >= 1.4142135623730950488) { m *= 0.5; ++e; }
     while (m < 0.70710678118654752440) { m *= 2.0; --e; }
-    const double z = (m - 1.0) / (m + 1.0);
-    const double z2 = z * z;
-    // 1/k as constants: the same correctly rounded values a run-time division gives, without
-    // twelve divisions per sample (software double on Cortex-M4/M33 makes each one costly).
-    constexpr double inv_odd[] = {1.0 / 1,  1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11, 1.0 / 13,
-                                  1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23, 1.0 / 25};
-    double s = inv_odd[12];
-    for (int i = 11; i >= 0; --i) s = inv_odd[i] + z2 * s;
-    const double ln2_hi = 6.93147180369123816490e-01;  // upper bits of log 2, exact product with e
-    const double ln2_lo = 1.90821492927058770002e-10;
-    return (double(e) * ln2_hi + 2.0 * z * s) + double(e) * ln2_lo;
+    return math::log_reduced<13>(m, double(e));
 }
 
 }  // namespace detail
