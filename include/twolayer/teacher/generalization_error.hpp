@@ -1,6 +1,6 @@
 // Closed-form generalization error eps_g = 0.5 E[(yhat - y*)^2] over x ~ N(0, I_N), for student
 // and teacher with the same activation (erf, ReLU, quadratic, linear), from the order parameters
-// and the second layers (shared/science.md, section 1). Both networks without biases.
+// and the second layers (the kernels K below; docs/TEACHER_STUDENT.md). Both networks without biases.
 //   eps_g = 0.5 [ sum_ik v_i v_k K(Q_ii, Q_kk, Q_ik) + sum_nm v*_n v*_m K(T_nn, T_mm, T_nm)
 //               - 2 sum_in v_i v*_n K(Q_ii, T_nn, R_in) ]
 // with K(c_aa, c_bb, c_ab) = E[g(a) g(b)] for jointly Gaussian fields a, b.

@@ -1,7 +1,7 @@
 // Order parameters of a student against a teacher, in double:
 //   Q = W W^T / N (P x P),  R = W W*^T / N (P x P*),  T = W* W*^T / N (P* x P*).
 // Every population quantity of the teacher-student problem with Gaussian inputs is a function of
-// (Q, R, T, v, v*) (shared/science.md).
+// (Q, R, T, v, v*) (docs/TEACHER_STUDENT.md).
 #pragma once
 #include "twolayer/model/network.hpp"
 
