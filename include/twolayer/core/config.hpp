@@ -6,6 +6,7 @@
 
 namespace twolayer {
 
+// The type of every size and index (extents, loop counters): std::size_t.
 using index_t = std::size_t;
 
 // Marks an extent known only at run time (host tools choosing N and P on the command line).

@@ -4,6 +4,7 @@
 
 namespace twolayer {
 
+// N values of T inside the object (aligned for SIMD); view() hands out a static-extent view.
 template <class T, index_t N>
 struct alignas(storage_alignment) vec {
     static_assert(N > 0, "vec<T, N>: N must be at least 1");
@@ -16,6 +17,7 @@ struct alignas(storage_alignment) vec {
     constexpr vec_view<const T, N> view() const { return {data, N}; }
 };
 
+// An R x C row-major matrix inside the object; view() hands out a static-extent mat_view.
 template <class T, index_t R, index_t C>
 struct alignas(storage_alignment) mat {
     static_assert(R > 0 && C > 0, "mat<T, R, C>: both dimensions must be at least 1");
@@ -29,11 +31,13 @@ struct alignas(storage_alignment) mat {
     constexpr mat_view<const T, R, C> view() const { return {data, R, C}; }
 };
 
+// Sets every element of v to value.
 template <class T, index_t E>
 constexpr void fill(vec_view<T, E> v, T value) {
     for (index_t i = 0; i < v.size(); ++i) v[i] = value;
 }
 
+// Copies to.size() elements of from into to (from must hold at least as many).
 template <class T, index_t E1, index_t E2>
 constexpr void copy(vec_view<const T, E1> from, vec_view<T, E2> to) {
     for (index_t i = 0; i < to.size(); ++i) to[i] = from[i];

@@ -15,12 +15,14 @@
 
 namespace twolayer {
 
+// The shared settings of one comparison run.
 struct format_run_config {
     double lr = 0.2;      // lr_w = lr_v, teacher-student scaling
     double sigma = 0.0;   // label noise
     std::uint64_t seed = 1;
 };
 
+// What one student reports: eps_g at each requested time and the steps the guard refused.
 struct format_run_result {
     static constexpr int max_points = 16;
     double eg[max_points] = {};  // eps_g at each requested time

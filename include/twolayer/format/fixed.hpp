@@ -100,6 +100,7 @@ private:
     }
 };
 
+// Q0.15 and Q0.31: the classic DSP formats in [-1, 1); too narrow for network weights (below).
 using q15 = fixed<std::int16_t, std::int32_t, 15>;  // [-1, 1 - 2^-15], step 2^-15
 using q31 = fixed<std::int32_t, std::int64_t, 31>;  // [-1, 1 - 2^-31], step 2^-31
 

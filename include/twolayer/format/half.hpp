@@ -6,6 +6,8 @@
 
 namespace twolayer {
 
+// A 16-bit binary floating-point number with ExpBits exponent and ManBits mantissa bits, kept as
+// its bit pattern; every conversion is explicit and correctly rounded (ties to even).
 template <int ExpBits, int ManBits>
 class basic_half {
     using fmt = detail::binary_format<ExpBits, ManBits>;
@@ -29,6 +31,7 @@ public:
     bool is_finite() const { return (bits & fmt::exp_mask) != fmt::exp_mask; }
 };
 
+// The two 16-bit formats networks can be stored in.
 using f16 = basic_half<5, 10>;   // 1 sign, 5 exponent, 10 mantissa bits: range 6.1e-5 .. 65504
 using bf16 = basic_half<8, 7>;   // float's range, 8 significant bits
 

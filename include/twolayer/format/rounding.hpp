@@ -63,6 +63,7 @@ inline std::uint16_t stochastic_to_binary(double d, std::uint32_t r) {
 
 }  // namespace detail
 
+// Stores the nearest value (ties as the format's conversion rounds them); keeps no state.
 struct round_nearest {
     static constexpr const char* name = "nearest";
 

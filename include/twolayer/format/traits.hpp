@@ -104,6 +104,8 @@ struct fixed_traits {
 
 }  // namespace detail
 
+// The shipped formats: float and double (native), f16 and bf16 (16-bit storage, float arithmetic),
+// every fixed<Raw, Wide, Frac> (q3_12, q4_27, ...), and mixed<S, C>.
 template <>
 struct format_traits<float> : detail::native_float_traits<float> {
     static constexpr const char* name = "float";
@@ -158,6 +160,7 @@ struct format_tag {
     using type = F;
 };
 
+// The three types of a format F: storage (weights, inputs), compute (arithmetic), accum (dot sums).
 template <class F> using storage_t = typename format_traits<F>::storage;
 template <class F> using compute_t = typename format_traits<F>::compute;
 template <class F> using accum_t = typename format_traits<F>::accum;
@@ -167,7 +170,7 @@ template <class F> using accum_t = typename format_traits<F>::accum;
 template <class F>
 inline constexpr bool is_native_v = std::is_same<storage_t<F>, compute_t<F>>::value;
 
-// Conversions by format: value(s) gives the compute value of a stored number, store(c) the
+// Conversions by format: value_of(s) gives the compute value of a stored number, store_as(c) the
 // stored number nearest to c.
 template <class F>
 inline compute_t<F> value_of(storage_t<F> s) { return format_traits<F>::template to<compute_t<F>>(s); }

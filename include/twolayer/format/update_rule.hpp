@@ -15,11 +15,15 @@ inline T updated(T w, T step, T decay) {
     return decay == T(1) ? T(w + step) : T(decay * w + step);
 }
 
+// The value p would take in the arithmetic type: what the guard checks before anything is stored.
 template <class F>
 inline compute_t<F> candidate_value(storage_t<F> p, compute_t<F> step, compute_t<F> decay) {
     return updated(value_of<F>(p), step, decay);
 }
 
+// The stored result of p' = decay * p + step under the rounding policy rnd (round_nearest or
+// basic_stochastic_rounding): exactly updated() for native formats; for fixed point the raw
+// integer plus the rounded increment (saturating; the guard keeps accepted steps in range).
 template <class F, class Rnd>
 inline storage_t<F> apply_update(storage_t<F> p, compute_t<F> step, compute_t<F> decay, Rnd& rnd) {
     using S = storage_t<F>;

@@ -47,7 +47,7 @@ using words = std::uint32_t[4][chunk_blocks];
 // The same rounds as philox4x32::block, written as a loop over independent blocks so it vectorizes.
 // On 64-bit targets each 32-bit word travels in a 64-bit lane: the 32 x 32 -> 64 products are then
 // lane-wise (x86 has no 32-bit multiply-high; in 32-bit lanes GCC 12 spends more shuffles on
-// splitting the products than on the rounds: 3.5 ns against 2.1 ns per block on the AVX-512 host).
+// splitting the products than on the rounds: docs/BENCHMARKS.md, the drawn-x case).
 // The values never exceed 32 bits, so both lane widths give the same words.
 inline void philox(std::uint64_t pos, index_t nb, std::uint32_t s0, std::uint32_t s1, std::uint32_t key0,
                    std::uint32_t key1, words& x) {
@@ -207,6 +207,9 @@ inline void box_muller(const std::uint32_t* w0, const std::uint32_t* w1, const s
 
 }  // namespace detail_gb
 
+// Standard normal samples of type T (float or double), a buffer at a time: fill(out, n) hands
+// out the next n samples of the (seed, stream) sequence described above, the same bits on every
+// target and however the sequence is cut into calls.
 template <class T>
 class gaussian_block {
     static_assert(std::is_same<T, float>::value || std::is_same<T, double>::value,

@@ -7,6 +7,7 @@
 
 namespace twolayer {
 
+// Q (P x P), R (P x P*) and T (P* x P*) in double, in the object.
 template <index_t P, index_t PT>
 struct order_parameters {
     mat<double, P, P> Q;
@@ -15,6 +16,7 @@ struct order_parameters {
 };
 
 namespace detail {
+// out = a b^T / N for two weight matrices with N columns each, summed in double.
 template <class A, index_t RA, index_t CA, class B, index_t RB, index_t CB, class O, index_t RO, index_t CO>
 void overlaps(mat_view<const A, RA, CA> a, mat_view<const B, RB, CB> b, mat_view<O, RO, CO> out) {
     const double n = double(a.cols());

@@ -8,6 +8,7 @@
 
 namespace twolayer {
 
+// A teacher network of PT units (activation Act) and the labelled Gaussian inputs it produces.
 template <class T, index_t N, index_t PT, class Act = act::erf>
 class teacher_stream {
 public:
