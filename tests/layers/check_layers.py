@@ -4,7 +4,8 @@ headers' includes form no cycle.
 
 Layers, lowest first (one number each; headers of one layer may include each other):
     format < core < arch < kernels < model < train, teacher, analysis, io < experiment
-The umbrella header twolayer.hpp sits on top of everything.
+The umbrella header twolayer.hpp sits on top of everything and reaches every header (directly or
+through the headers it includes, conditional includes counted).
 
     check_layers.py INCLUDE_DIR     check include/twolayer; exit 1 and one line per violation
     check_layers.py --self-test     check that the checker finds a planted violation and cycle
@@ -88,6 +89,16 @@ def violations(root):
             if theirs is not None and theirs > mine:
                 out.append(f"{rel} (layer {rel.split('/')[0]}) includes twolayer/{inc} "
                            f"from the higher layer {inc.split('/')[0]}")
+    if "twolayer.hpp" in graph:
+        reach, todo = set(), ["twolayer.hpp"]
+        while todo:
+            h = todo.pop()
+            if h in reach or h not in graph:
+                continue
+            reach.add(h)
+            todo.extend(graph[h])
+        for rel in sorted(set(graph) - reach):
+            out.append(f"{rel}: not reached from twolayer.hpp (the umbrella must bring the whole library)")
     cycle = find_cycle(graph)
     if cycle:
         out.append("include cycle: " + " -> ".join(cycle))
