@@ -2,6 +2,8 @@
 // (host tools: N and P from the command line). Kernels and trainers are written once against
 // these views; a static extent costs nothing, a dynamic one is a size_t in the view.
 #pragma once
+#include <type_traits>
+
 #include "twolayer/core/config.hpp"
 
 namespace twolayer {
@@ -35,6 +37,11 @@ public:
 
     constexpr vec_view() = default;
     constexpr vec_view(T* data, index_t n) : size_base(n), data_(data) {}
+    // A whole array, its size taken from its type: vec_view<const float, N> xv(x), or vec_view xv(x).
+    template <class U, std::size_t M, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
+    constexpr vec_view(U (&a)[M]) : size_base(M), data_(a) {
+        static_assert(E == dynamic_extent || E == M, "vec_view: the array has a different size than the view");
+    }
     template <index_t E2>
     constexpr vec_view(vec_view<T, E2> o)  // static -> dynamic, or same extent
         : size_base(o.size()), data_(o.data()) {
@@ -55,6 +62,9 @@ public:
 private:
     T* data_ = nullptr;
 };
+
+template <class U, std::size_t M>
+vec_view(U (&)[M]) -> vec_view<U, M>;
 
 // Row-major R x C matrix view with contiguous rows (row stride = cols).
 template <class T, index_t R = dynamic_extent, index_t C = dynamic_extent>
@@ -87,5 +97,44 @@ public:
 private:
     T* data_ = nullptr;
 };
+
+// Vectors as arguments: every function taking a sample (or another vector it only reads) accepts
+// a vec_view of any extent or a plain array, and turns it into the view below.
+namespace detail {
+template <class X>
+struct vector_like {
+    static constexpr bool value = false;
+};
+template <class T, index_t E>
+struct vector_like<vec_view<T, E>> {
+    static constexpr bool value = true;
+    using element = std::remove_const_t<T>;
+    static constexpr index_t extent = E;
+};
+template <class T, std::size_t M>
+struct vector_like<T[M]> {
+    static constexpr bool value = true;
+    using element = T;  // remove_cv_t of const T[M] is T[M]
+    static constexpr index_t extent = M;
+};
+template <class X>
+using vector_like_t = vector_like<std::remove_cv_t<std::remove_reference_t<X>>>;
+}  // namespace detail
+
+// X is a vec_view (any element type and extent) or an array.
+template <class X>
+inline constexpr bool is_vector_like_v = detail::vector_like_t<X>::value;
+// The element type of such an X, without const.
+template <class X>
+using element_of_t = typename detail::vector_like_t<X>::element;
+// The read-only view of such an X: vec_view<const element, extent> (an array's extent is its size).
+template <class X>
+using const_view_t = vec_view<const element_of_t<X>, detail::vector_like_t<X>::extent>;
+
+// x as a read-only view, without copying.
+template <class X>
+constexpr const_view_t<X> as_const_view(const X& x) {
+    return const_view_t<X>(x);
+}
 
 }  // namespace twolayer
