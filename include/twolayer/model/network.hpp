@@ -300,7 +300,12 @@ public:
 
     // Forward pass on x (a vec_view or an array of N values of S): twolayer::forward.
     template <class X, class Arch = arch::default_arch, std::enable_if_t<is_vector_like_v<X>, int> = 0>
-    C forward(const X& x, Arch a = {}) { return twolayer::forward(ref(), x, a); }
+    C forward(const X& x, Arch a = {}) {
+        static_assert(std::is_same<element_of_t<X>, S>::value,
+                      "network::forward: the sample's element type is not the network's storage type");
+        const const_view_t<X> xv(x);
+        return detail::forward_pass(ref(), xv, a);
+    }
 
 private:
     mat<S, P, N> W_;

@@ -162,10 +162,9 @@ private:
     struct update_plan {
         bool w, v, hb, ob;
         C alpha_w, decay_w, alpha_v, decay_v, alpha_b;
-        guard::limits<F> lim;  // what a weight may become
 
         template <class Ref>
-        update_plan(const train_config<C>& config, const Ref& net, C err, C s) : lim(config) {
+        TWOLAYER_INLINE update_plan(const train_config<C>& config, const Ref& net, C err, C s) {
             const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
             const C lr_w = config.lr_w * s;
             const C lr_v = config.lr_v * s * per_n;
@@ -182,19 +181,14 @@ private:
         }
     };
 
-    // What the checks computed that the write uses: a bound on |W'|, the new c, and (buffered)
-    // the new v and b.
+    // The new v and b, computed once by the check and copied in by the write (buffered).
     template <index_t P, bool Buffered>
-    struct checked_values {
-        C w_bound = C(0);
-        C c = C(0);
-    };
+    struct second_layer_buffer {};
     template <index_t P>
-    struct checked_values<P, true> {
-        C w_bound = C(0);
-        C c = C(0);
+    struct second_layer_buffer<P, true> {
         C v[P], b[P];
     };
+
 
     // One guarded step. M: master_ref<C, ...>, or no_master (master is null, its code not
     // compiled). Next: vec_view<const S, ...> of the next sample (fused step), or no_next.
@@ -226,13 +220,15 @@ private:
         const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
         if (!guard::rate_ok(s)) return failed(r, step_status::bad_config);
         const update_plan u(config, net, err, s);
-        checked_values<P, buffered<P, has_master>> checked;
-        r.status = check_update(net, master, x, xs.absmax, u, checked);
+        const guard::limits<F> lim(config);  // what a weight may become
+        C w_bound(0), c_new(0);  // the checks' results the write uses: a bound on |W'|, the new c
+        second_layer_buffer<P, buffered<P, has_master>> buffer;  // and, buffered, the new v and b
+        r.status = check_update(net, master, x, xs.absmax, u, lim, w_bound, buffer, c_new);
         if (!r) return r;
         // 6. Every check passed: write (W, then v and b, then c).
-        write_first_layer(net, master, x, u, checked.w_bound, next, arch);
-        write_second_layer(net, master, u, checked);
-        write_output_bias(net, master, u, checked.c);
+        write_first_layer(net, master, x, u, lim, w_bound, next, arch);
+        write_second_layer(net, master, u, buffer);
+        write_output_bias(net, master, u, c_new);
         if constexpr (fused) {
             add_hidden_bias(net);
             net.head->set_lambda_ahead(guard::fingerprint(*next));
@@ -257,20 +253,21 @@ private:
     }
 
     // Every new value finite and within the ceiling, read-only: W' (check_first_layer), v' and
-    // b' (check_second_layer), c'. Fills `checked` for the write.
+    // b' (check_second_layer), c'. Gives the write what it uses: w_bound, a bound on |W'|; the
+    // buffered v' and b'; c_new.
     template <index_t N, index_t P, class Act, class M, index_t EX, bool B>
     TWOLAYER_INLINE static step_status check_update(const network_ref<F, N, P, Act>& net, M* master,
                                                     vec_view<const S, EX> x, C x_absmax, const update_plan& u,
-                                                    checked_values<P, B>& checked) {
+                                                    const guard::limits<F>& lim, C& w_bound,
+                                                    second_layer_buffer<P, B>& buffer, C& c_new) {
         if (u.w) {
-            const step_status st =
-                check_first_layer(net, master, x, x_absmax, u.alpha_w, u.decay_w, u.lim, checked.w_bound);
+            const step_status st = check_first_layer(net, master, x, x_absmax, u.alpha_w, u.decay_w, lim, w_bound);
             if (st != step_status::ok) return st;
         }
-        const step_status st = check_second_layer(net, master, u, checked);
+        const step_status st = check_second_layer(net, master, u, lim, buffer);
         if (st != step_status::ok) return st;
-        checked.c = updated(output_bias_value(net, master), u.alpha_b, C(1));
-        if (u.ob && !u.lim.ok(checked.c)) return u.lim.reason(checked.c);
+        c_new = updated(output_bias_value(net, master), u.alpha_b, C(1));
+        if (u.ob && !lim.ok(c_new)) return lim.reason(c_new);
         return step_status::ok;
     }
 
@@ -288,30 +285,31 @@ private:
         if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.head->output_bias); else return *master->c;
     }
 
-    // v' and b'. Buffered: computed once into `checked`, whose largest magnitude one scan checks
+    // v' and b'. Buffered: computed once into the buffer, whose largest magnitude one scan checks
     // (an integer scan: no compare per value). Otherwise each value is computed and checked here.
     template <index_t N, index_t P, class Act, class M, bool B>
     TWOLAYER_INLINE static step_status check_second_layer(const network_ref<F, N, P, Act>& net, M* master,
-                                                          const update_plan& u, checked_values<P, B>& checked) {
+                                                          const update_plan& u, const guard::limits<F>& lim,
+                                                          second_layer_buffer<P, B>& buffer) {
         if constexpr (B) {
             for (index_t k = 0; k < P; ++k) {
-                checked.v[k] = updated(value_of<F>(net.v[k]), u.alpha_v * net.g[k], u.decay_v);
-                checked.b[k] = updated(value_of<F>(net.b[k]), u.alpha_b * net.delta[k], C(1));
+                buffer.v[k] = updated(value_of<F>(net.v[k]), u.alpha_v * net.g[k], u.decay_v);
+                buffer.b[k] = updated(value_of<F>(net.b[k]), u.alpha_b * net.delta[k], C(1));
             }
             if (u.v) {
-                const step_status st = check_all(vec_view<const C, P>(checked.v, P), u.lim);
+                const step_status st = check_all(vec_view<const C, P>(buffer.v, P), lim);
                 if (st != step_status::ok) return st;
             }
             if (u.hb) {
-                const step_status st = check_all(vec_view<const C, P>(checked.b, P), u.lim);
+                const step_status st = check_all(vec_view<const C, P>(buffer.b, P), lim);
                 if (st != step_status::ok) return st;
             }
         } else {
             for (index_t k = 0; k < net.hidden(); ++k) {
                 const C v_new = updated(v_value(net, master, k), u.alpha_v * net.g[k], u.decay_v);
-                if (u.v && !u.lim.ok(v_new)) return u.lim.reason(v_new);
+                if (u.v && !lim.ok(v_new)) return lim.reason(v_new);
                 const C b_new = updated(b_value(net, master, k), u.alpha_b * net.delta[k], C(1));
-                if (u.hb && !u.lim.ok(b_new)) return u.lim.reason(b_new);
+                if (u.hb && !lim.ok(b_new)) return lim.reason(b_new);
             }
         }
         return step_status::ok;
@@ -390,7 +388,8 @@ private:
     // or, with W frozen, in a gemv.
     template <index_t N, index_t P, class Act, class M, index_t EX, class Next, class Arch>
     TWOLAYER_INLINE void write_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
-                                           const update_plan& u, C w_bound, const Next* next, Arch arch) {
+                                           const update_plan& u, const guard::limits<F>& lim, C w_bound,
+                                           const Next* next, Arch arch) {
         constexpr bool has_master = !std::is_same<M, no_master>::value;
         constexpr bool fused = !std::is_same<Next, no_next>::value && is_native_v<F> && !has_master;
         const vec_view<const C, P> delta(net.delta);  // read before v changes
@@ -407,7 +406,7 @@ private:
                 rank1_update(master->W, delta, x, u.alpha_w, u.decay_w, arch);
                 store_all(format_tag<F>{}, master->W.flat(), net.W.flat(), arch);
                 *master->w_absmax_bound = w_bound;
-                net.head->set_w_absmax_bound(u.lim.rounded_magnitude(w_bound));
+                net.head->set_w_absmax_bound(lim.rounded_magnitude(w_bound));
             } else if constexpr (is_native_v<F>) {
                 rank1_update(net.W, delta, x, u.alpha_w, u.decay_w, arch);
                 net.head->set_w_absmax_bound(w_bound);
@@ -422,15 +421,15 @@ private:
     // values stored to nearest, the buffered values, or each stored value with the rounding.
     template <index_t N, index_t P, class Act, class M, bool B>
     TWOLAYER_INLINE void write_second_layer(const network_ref<F, N, P, Act>& net, M* master, const update_plan& u,
-                                            const checked_values<P, B>& checked) {
+                                            const second_layer_buffer<P, B>& buffer) {
         if constexpr (!std::is_same<M, no_master>::value) {
             for (index_t k = 0; k < net.hidden(); ++k) {
                 if (u.v) net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], u.alpha_v * net.g[k], u.decay_v));
                 if (u.hb) net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], u.alpha_b * net.delta[k], C(1)));
             }
         } else if constexpr (B) {
-            if (u.v) for (index_t k = 0; k < P; ++k) net.v[k] = checked.v[k];
-            if (u.hb) for (index_t k = 0; k < P; ++k) net.b[k] = checked.b[k];
+            if (u.v) for (index_t k = 0; k < P; ++k) net.v[k] = buffer.v[k];
+            if (u.hb) for (index_t k = 0; k < P; ++k) net.b[k] = buffer.b[k];
         } else {
             for (index_t k = 0; k < net.hidden(); ++k) {
                 if (u.v) net.v[k] = apply_update<F>(net.v[k], u.alpha_v * net.g[k], u.decay_v, rounding);
