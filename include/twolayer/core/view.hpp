@@ -66,22 +66,22 @@ private:
 template <class U, std::size_t M>
 vec_view(U (&)[M]) -> vec_view<U, M>;
 
-// Row-major R x C matrix view with contiguous rows (row stride = cols).
-template <class T, index_t R = dynamic_extent, index_t C = dynamic_extent>
-class mat_view : private detail::extent_store<R, 0>, private detail::extent_store<C, 1> {
+// Row-major R x K matrix view with contiguous rows (row stride = cols).
+template <class T, index_t R = dynamic_extent, index_t K = dynamic_extent>
+class mat_view : private detail::extent_store<R, 0>, private detail::extent_store<K, 1> {
     using rows_base = detail::extent_store<R, 0>;
-    using cols_base = detail::extent_store<C, 1>;
+    using cols_base = detail::extent_store<K, 1>;
 
 public:
     using value_type = T;
     static constexpr index_t row_extent = R;
-    static constexpr index_t col_extent = C;
+    static constexpr index_t col_extent = K;
 
     constexpr mat_view() = default;
     constexpr mat_view(T* data, index_t rows, index_t cols) : rows_base(rows), cols_base(cols), data_(data) {}
-    template <class U, index_t R2, index_t C2, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
-    constexpr mat_view(mat_view<U, R2, C2> o) : rows_base(o.rows()), cols_base(o.cols()), data_(o.data()) {
-        static_assert((R == dynamic_extent || R == R2) && (C == dynamic_extent || C == C2),
+    template <class U, index_t R2, index_t K2, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
+    constexpr mat_view(mat_view<U, R2, K2> o) : rows_base(o.rows()), cols_base(o.cols()), data_(o.data()) {
+        static_assert((R == dynamic_extent || R == R2) && (K == dynamic_extent || K == K2),
                       "mat_view: extents differ");
     }
 
@@ -90,8 +90,8 @@ public:
     constexpr index_t cols() const { return cols_base::get(); }
     constexpr index_t size() const { return rows() * cols(); }
     constexpr T& operator()(index_t i, index_t j) const { return data_[i * cols() + j]; }
-    constexpr vec_view<T, C> row(index_t i) const { return {data_ + i * cols(), cols()}; }
-    constexpr vec_view<T, (R == dynamic_extent || C == dynamic_extent) ? dynamic_extent : R * C>
+    constexpr vec_view<T, K> row(index_t i) const { return {data_ + i * cols(), cols()}; }
+    constexpr vec_view<T, (R == dynamic_extent || K == dynamic_extent) ? dynamic_extent : R * K>
     flat() const { return {data_, size()}; }
 
 private:

@@ -123,8 +123,8 @@ struct network_ref {
     network_ref(const network_ref<F, N2, P2, Act>& o)
         : W(o.W), v(o.v), b(o.b), lambda(o.lambda), g(o.g), delta(o.delta), head(o.head) {}
 
-    index_t inputs() const { return W.cols(); }
-    index_t hidden() const { return W.rows(); }
+    index_t inputs() const { return W.cols(); }  // N
+    index_t hidden() const { return W.rows(); }  // P
     // W or b was written through this reference: forget the bound on |W| and any pre-activations
     // computed ahead by a fused SGD step (network_head::weights_changed).
     void weights_changed() const { head->weights_changed(); }
@@ -255,6 +255,7 @@ public:
     using ref_type = network_ref<F, N, P, Act>;
     static constexpr index_t inputs() { return N; }
     static constexpr index_t hidden() { return P; }
+    // W, v, the hidden biases and c (whether or not the biases are used).
     static constexpr index_t parameter_count() { return P * N + 2 * P + 1; }
 
     network() {

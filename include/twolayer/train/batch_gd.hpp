@@ -129,12 +129,12 @@ private:
     static auto targets(const Net& net, Master* master) {
         const vec_view<S, 1> c(&net.head->output_bias, 1);
         if constexpr (std::is_same<Master, no_master>::value) {
-            using T = target_set<decltype(net.W.flat()), decltype(net.v), vec_view<S, 1>, no_store, no_store, no_store>;
-            return T{net.W.flat(), net.v, net.b, c, {}, {}, {}, {}};
+            using Targets = target_set<decltype(net.W.flat()), decltype(net.v), vec_view<S, 1>, no_store, no_store, no_store>;
+            return Targets{net.W.flat(), net.v, net.b, c, {}, {}, {}, {}};
         } else {
-            using T = target_set<decltype(master->W.flat()), decltype(master->v), vec_view<C, 1>, decltype(net.W.flat()),
+            using Targets = target_set<decltype(master->W.flat()), decltype(master->v), vec_view<C, 1>, decltype(net.W.flat()),
                                  decltype(net.v), vec_view<S, 1>>;
-            return T{master->W.flat(), master->v, master->b, vec_view<C, 1>(master->c, 1), net.W.flat(), net.v, net.b, c};
+            return Targets{master->W.flat(), master->v, master->b, vec_view<C, 1>(master->c, 1), net.W.flat(), net.v, net.b, c};
         }
     }
 
