@@ -189,7 +189,6 @@ private:
         C v[P], b[P];
     };
 
-
     // One guarded step. M: master_ref<C, ...>, or no_master (master is null, its code not
     // compiled). Next: vec_view<const S, ...> of the next sample (fused step), or no_next.
     template <index_t N, index_t P, class Act, class M, index_t EX, class Next, class Arch>
