@@ -248,6 +248,42 @@ TL_TEST(master_copy_keeps_updates_below_half_a_step) {
     TL_CHECK(off == 0);
 }
 
+TL_TEST(batch_trainers_take_the_master_copy_per_call) {
+    // The same for full-batch GD and mini-batch SGD: the master is an argument of the call.
+    constexpr index_t M = 8;
+    gaussian_rng g(6);
+    network<double, N, P, act::erf> d;
+    static network<q3_12, N, P, act::erf> plain, with_master;
+    init_network(d, g);
+    convert_network(d, plain);
+    convert_network(d, with_master);
+    static master_weights<q3_12, N, P> master(with_master);
+    static dataset<q3_12, M, N> data;
+    for (index_t mu = 0; mu < M; ++mu) {
+        for (index_t j = 0; j < N; ++j) data.X(mu, j) = q3_12(g.next());
+        data.y[mu] = q3_12(0.5);
+    }
+    const tl_test::weight_snapshot<network<q3_12, N, P, act::erf>> before(plain);
+    train_config<float> c;
+    c.lr_w = c.lr_v = 5e-5f;  // far below half a step of Q3.12 per update
+    static gd_trainer<q3_12, N, P> g1(c), g2(c);
+    for (int step = 0; step < 300; ++step) {
+        TL_REQUIRE(g1.full_batch(plain, data).ok());
+        TL_REQUIRE(g1.minibatch(plain, data, 3, 4).ok());
+        TL_REQUIRE(g2.full_batch(with_master, master, data).ok());
+        TL_REQUIRE(g2.minibatch(with_master, master.ref(), data, 3, 4).ok());
+    }
+    int moved = 0, off = 0;
+    for (index_t i = 0; i < N * P; ++i) {
+        moved += with_master.W().data()[i] != before.W[i];
+        off += with_master.W().data()[i] != q3_12(double(master.W().data()[i]));
+    }
+    TL_INFO("    GD without master: unchanged; with master: %d of %zu first-layer weights moved\n", moved, N * P);
+    TL_CHECK(before.same_first_layer(plain));
+    TL_CHECK(moved > 0);
+    TL_CHECK(off == 0);
+}
+
 TL_TEST(fixed_point_inputs_saturate_counted_never_wrap) {
     q3_12::counters() = {};
     q3_12 x[N];
