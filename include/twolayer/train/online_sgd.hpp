@@ -326,10 +326,10 @@ private:
     }
 
     // Proves W' = decay W + alpha delta x^T finite and within the ceiling (W: the master copy if
-    // any, else the stored weights). Fast path: from the stored bound on |W|,
+    // any, else the stored weights). Fast path: from the bound on |W|,
     // |W'| <= |decay| B + |alpha| max|delta| max|x| (times a rounding margin, plus two steps of a
     // fixed format), O(P) work. Only when that bound is too loose does it test every element,
-    // read-only. On success w_bound receives a valid bound for W'.
+    // read-only (exact_first_layer_check). On success w_bound receives a valid bound for W'.
     template <index_t N, index_t P, class Act, class M, index_t EX>
     static step_status check_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
                                          C x_absmax, C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
@@ -339,46 +339,62 @@ private:
         const C dmax = math::abs(alpha) * ds.absmax;
         if (!ds.finite || !math::isfinite(dmax)) return step_status::nonfinite_update;
         if (!math::isfinite(decay)) return step_status::nonfinite_update;
-        constexpr bool has_master = !std::is_same<M, no_master>::value;
-        auto w_of = [&](index_t k, index_t j) -> C {
-            if constexpr (has_master) return master->W(k, j); else return value_of<F>(net.W(k, j));
-        };
-        C bound;
-        if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound();
-        if (!(bound >= C(0))) {
-            if constexpr (has_master || is_native_v<F>) {
-                // W is held in C (the master copy, or a float/double network): the guard's scan
-                // over all of it (LDM and integer compares on the Cortex-M). A weight that is not
-                // finite makes the bound infinite: the exact test below names it.
-                const C* w;
-                if constexpr (has_master) w = master->W.data(); else w = net.W.data();
-                const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
-                bound = ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
-            } else {
-                bound = C(0);
-                for (index_t k = 0; k < net.hidden(); ++k)
-                    for (index_t j = 0; j < net.inputs(); ++j)
-                        if (math::abs(w_of(k, j)) > bound) bound = math::abs(w_of(k, j));
-            }
-        }
         const C margin = C(1) + C(8 * format_traits<F>::resolution);
         const C slack = C(2 * format_traits<F>::step_abs);
-        const C new_bound = (math::abs(decay) * bound + dmax * x_absmax) * margin + slack;
+        const C new_bound = (math::abs(decay) * w_absmax_bound(net, master) + dmax * x_absmax) * margin + slack;
         if (lim.ok(new_bound)) {
             w_bound = new_bound;
             return step_status::ok;
         }
+        return exact_first_layer_check(net, master, x, alpha, decay, lim, w_bound);
+    }
+
+    // W (the master's if any) element k, j in C.
+    template <class Ref, class M>
+    TWOLAYER_INLINE static C w_value(const Ref& net, M* master, index_t k, index_t j) {
+        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.W(k, j)); else return master->W(k, j);
+    }
+
+    // The bound on max |W| (the master's if any): the one recorded by the last checked write, or,
+    // when unknown, max |W| itself. W held in C (the master copy, or a float/double network) is
+    // scanned by the guard's scan (LDM and integer compares on the Cortex-M); a weight that is not
+    // finite makes the bound infinite, and the exact check then names it.
+    template <index_t N, index_t P, class Act, class M>
+    TWOLAYER_INLINE static C w_absmax_bound(const network_ref<F, N, P, Act>& net, M* master) {
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        C bound;
+        if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound();
+        if (bound >= C(0)) return bound;
+        if constexpr (has_master || is_native_v<F>) {
+            const C* w;
+            if constexpr (has_master) w = master->W.data(); else w = net.W.data();
+            const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
+            return ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
+        } else {
+            bound = C(0);
+            for (index_t k = 0; k < net.hidden(); ++k)
+                for (index_t j = 0; j < net.inputs(); ++j)
+                    if (math::abs(w_value(net, master, k, j)) > bound) bound = math::abs(w_value(net, master, k, j));
+            return bound;
+        }
+    }
+
+    // The slow path of check_first_layer: every new weight computed and tested, read-only. On
+    // success w_bound receives max |W'| with the margin (optimized kernels may round differently
+    // from this check; the margin covers it).
+    template <index_t N, index_t P, class Act, class M, index_t EX>
+    static step_status exact_first_layer_check(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
+                                               C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
         C exact(0);
         for (index_t k = 0; k < net.hidden(); ++k) {
             const C c = alpha * net.delta[k];
             for (index_t j = 0; j < net.inputs(); ++j) {
-                const C w = updated(w_of(k, j), c * value_of<F>(x[j]), decay);
+                const C w = updated(w_value(net, master, k, j), c * value_of<F>(x[j]), decay);
                 if (!lim.ok(w)) return lim.reason(w);
                 if (math::abs(w) > exact) exact = math::abs(w);
             }
         }
-        // Optimized kernels may round differently from this check; the margin covers it.
-        w_bound = exact * margin + slack;
+        w_bound = exact * (C(1) + C(8 * format_traits<F>::resolution)) + C(2 * format_traits<F>::step_abs);
         return step_status::ok;
     }
 
