@@ -32,24 +32,18 @@ std::uint64_t gaussian_digest(std::uint64_t seed, std::uint64_t stream, int coun
 
 std::uint64_t training_digest(std::uint64_t seed) {
     constexpr index_t N = 32;
-    gaussian_rng g(seed);
-    network<double, N, 2, act::relu> teacher;
-    network<double, N, 4, act::relu> student;
-    init_network(teacher.ref(), g);
-    init_network(student.ref(), g, second_layer_init::inv_p);
+    tl_test::teacher_student<double, N, 4, 2, act::relu> f(seed);
     train_config<double> c;
     c.lr_w = 0.5;
     c.lr_v = 0.5;
     online_sgd<double> sgd(c);
-    double x[N];
-    const vec_view<const double, N> xv(x, N);
     for (int step = 0; step < 10000; ++step) {
-        for (double& xi : x) xi = g.next();
-        if (!sgd.step(student, xv, teacher.forward(xv, arch::scalar{}), arch::scalar{})) return 0;
+        const auto& x = f.draw();
+        if (!sgd.step(f.student, x, f.teacher.forward(x, arch::scalar{}), arch::scalar{})) return 0;
     }
     fnv1a h;
-    for (index_t i = 0; i < N * 4; ++i) h.add(student.W().data()[i]);
-    for (index_t k = 0; k < 4; ++k) h.add(student.v()[k]);
+    for (index_t i = 0; i < N * 4; ++i) h.add(f.student.W().data()[i]);
+    for (index_t k = 0; k < 4; ++k) h.add(f.student.v()[k]);
     return h.h;
 }
 

@@ -45,7 +45,7 @@ double effective_resolution() {
 // A random double network with biases, and the same network converted to F.
 template <class F>
 bool random_pair(gaussian_rng& g, network<double, N, P, act::erf>& d, network<F, N, P, act::erf>& f) {
-    init_network(d.ref(), g);
+    init_network(d, g);
     for (index_t k = 0; k < P; ++k) {
         d.v_mut()[k] = 0.5 * g.next();
         d.hidden_bias_mut()[k] = 0.3 * g.next();
@@ -70,8 +70,8 @@ double forward_worst_ratio() {
     for (int rep = 0; rep < 30; ++rep) {
         if (!random_pair(g, d, f)) return 1e9;
         for (index_t j = 0; j < N; ++j) xs[j] = format_traits<F>::from_double(x[j] = g.next());
-        const double yd = d.forward(vec_view<const double, N>(x, N));
-        const double yf = double(f.forward(vec_view<const S, N>(xs, N)));
+        const double yd = d.forward(x);
+        const double yf = double(f.forward(xs));
         double tol_y_from_lambda = 0, rms_out = 0;
         for (index_t kk = 0; kk < P; ++kk) {
             // One term of lambda_k: w x / sqrt N; its scale with the absolute step of fixed point.
@@ -110,13 +110,13 @@ double gradient_worst_ratio() {
     for (int rep = 0; rep < 30; ++rep) {
         if (!random_pair(g, d, f)) return 1e9;
         for (index_t j = 0; j < N; ++j) xs[j] = format_traits<F>::from_double(x[j] = g.next());
-        const double yd = d.forward(vec_view<const double, N>(x, N));
-        const C yf = f.forward(vec_view<const S, N>(xs, N));
+        const double yd = d.forward(x);
+        const C yf = f.forward(xs);
         const double y = yd + 1;  // dl = yhat - y near -1: the gradient is O(1)
-        gd.ref().zero();
-        gf.ref().zero();
-        accumulate_gradients(d.ref(), vec_view<const double, N>(x, N), yd - y, gd.ref(), arch::scalar{});
-        accumulate_gradients(f.ref(), vec_view<const S, N>(xs, N), C(yf - C(y)), gf.ref(), arch::scalar{});
+        gd.zero();
+        gf.zero();
+        accumulate_gradients(d, x, yd - y, gd, arch::scalar{});
+        accumulate_gradients(f, xs, C(yf - C(y)), gf, arch::scalar{});
         // Every gradient component is dl times a product of O(1) factors that each carry the
         // forward's errors (fan-in N): one tolerance form with the component's own scale.
         const double fan = k * r * std::sqrt(double(N));
@@ -223,7 +223,7 @@ TL_TEST(master_copy_keeps_updates_below_half_a_step) {
     gaussian_rng g(5);
     network<double, N, P, act::erf> d;
     network<q3_12, N, P, act::erf> plain, with_master;
-    init_network(d.ref(), g);
+    init_network(d, g);
     convert_network(d, plain);
     convert_network(d, with_master);
     master_weights<q3_12, N, P> master(with_master);
@@ -231,12 +231,11 @@ TL_TEST(master_copy_keeps_updates_below_half_a_step) {
     train_config<float> c;
     c.lr_w = c.lr_v = 5e-5f;  // updates <= 5e-5 |err delta x| / 8 ~ 1e-5: far below 2^-13
     online_sgd<q3_12> s1(c), s2(c);
-    q3_12 x[N];
-    const vec_view<const q3_12, N> xv(x, N);
+    tl_test::sample<q3_12, N> s;
     for (int step = 0; step < 4000; ++step) {
-        for (auto& xi : x) xi = q3_12(g.next());
-        TL_REQUIRE(s1.step(plain, xv, 0.5f).ok());
-        TL_REQUIRE(s2.step(with_master, master.ref(), xv, 0.5f).ok());
+        const auto& x = s.draw(g);
+        TL_REQUIRE(s1.step(plain, x, 0.5f).ok());
+        TL_REQUIRE(s2.step(with_master, master, x, 0.5f).ok());
     }
     int moved = 0;
     for (index_t i = 0; i < N * P; ++i) moved += with_master.W().data()[i] != before.W[i];
@@ -246,6 +245,42 @@ TL_TEST(master_copy_keeps_updates_below_half_a_step) {
     // The stored weights are the master rounded to nearest.
     int off = 0;
     for (index_t i = 0; i < N * P; ++i) off += with_master.W().data()[i] != q3_12(double(master.W().data()[i]));
+    TL_CHECK(off == 0);
+}
+
+TL_TEST(batch_trainers_take_the_master_copy_per_call) {
+    // The same for full-batch GD and mini-batch SGD: the master is an argument of the call.
+    constexpr index_t M = 8;
+    gaussian_rng g(6);
+    network<double, N, P, act::erf> d;
+    static network<q3_12, N, P, act::erf> plain, with_master;
+    init_network(d, g);
+    convert_network(d, plain);
+    convert_network(d, with_master);
+    static master_weights<q3_12, N, P> master(with_master);
+    static dataset<q3_12, M, N> data;
+    for (index_t mu = 0; mu < M; ++mu) {
+        for (index_t j = 0; j < N; ++j) data.X(mu, j) = q3_12(g.next());
+        data.y[mu] = q3_12(0.5);
+    }
+    const tl_test::weight_snapshot<network<q3_12, N, P, act::erf>> before(plain);
+    train_config<float> c;
+    c.lr_w = c.lr_v = 5e-5f;  // far below half a step of Q3.12 per update
+    static gd_trainer<q3_12, N, P> g1(c), g2(c);
+    for (int step = 0; step < 300; ++step) {
+        TL_REQUIRE(g1.full_batch(plain, data).ok());
+        TL_REQUIRE(g1.minibatch(plain, data, 3, 4).ok());
+        TL_REQUIRE(g2.full_batch(with_master, master, data).ok());
+        TL_REQUIRE(g2.minibatch(with_master, master.ref(), data, 3, 4).ok());
+    }
+    int moved = 0, off = 0;
+    for (index_t i = 0; i < N * P; ++i) {
+        moved += with_master.W().data()[i] != before.W[i];
+        off += with_master.W().data()[i] != q3_12(double(master.W().data()[i]));
+    }
+    TL_INFO("    GD without master: unchanged; with master: %d of %zu first-layer weights moved\n", moved, N * P);
+    TL_CHECK(before.same_first_layer(plain));
+    TL_CHECK(moved > 0);
     TL_CHECK(off == 0);
 }
 
@@ -259,15 +294,15 @@ TL_TEST(fixed_point_inputs_saturate_counted_never_wrap) {
     gaussian_rng g(9);
     network<double, N, P, act::erf> d;
     network<q3_12, N, P, act::erf> f;
-    init_network(d.ref(), g);
+    init_network(d, g);
     convert_network(d, f);
-    TL_CHECK(math::isfinite(f.forward(vec_view<const q3_12, N>(x, N))));
+    TL_CHECK(math::isfinite(f.forward(x)));
     // A step that would push a weight out of the range is refused, and nothing changes.
     train_config<float> c;
     c.lr_w = 1e4f;
     online_sgd<q3_12> sgd(c);
     const tl_test::weight_snapshot<network<q3_12, N, P, act::erf>> before(f);
-    const step_result<float> r = sgd.step(f, vec_view<const q3_12, N>(x, N), 3.0f);
+    const step_result<float> r = sgd.step(f, x, 3.0f);
     TL_INFO("    oversized step: %s\n", to_string(r.status));
     TL_CHECK(r.status == step_status::range_exceeded);
     TL_CHECK(before.same_as(f));
@@ -282,31 +317,27 @@ TL_TEST(every_trainer_trains_in_every_format) {
         using S = storage_t<F>;
         using C = compute_t<F>;
         constexpr index_t M = 32;
-        gaussian_rng g(21);
-        network<double, N, 2, act::erf> teacher;
-        network<double, N, P, act::erf> d;
-        init_network(teacher.ref(), g);
-        init_network(d.ref(), g, second_layer_init::inv_p);
+        tl_test::teacher_student<double, N, P, 2> f(21);
         static dataset<S, M, N> data;
-        double x[N];
         for (index_t mu = 0; mu < M; ++mu) {
-            for (index_t j = 0; j < N; ++j) data.X(mu, j) = format_traits<F>::from_double(x[j] = g.next());
-            data.y[mu] = format_traits<F>::from_double(teacher.forward(vec_view<const double, N>(x, N)));
+            const auto& x = f.draw();
+            for (index_t j = 0; j < N; ++j) data.X(mu, j) = format_traits<F>::from_double(x[j]);
+            data.y[mu] = format_traits<F>::from_double(f.teacher.forward(x));
         }
         static network<F, N, P, act::erf> a, b;
-        convert_network(d, a);
-        convert_network(d, b);
+        convert_network(f.student, a);
+        convert_network(f.student, b);
         train_config<C> c;
         c.lr_w = c.lr_v = C(4);  // teacher-student scaling: v moves at lr / N
         static gd_trainer<F, N, P> nearest(c);
         static gd_trainer<F, N, P, squared_loss, stochastic_rounding> stochastic(c, squared_loss{}, stochastic_rounding(3));
-        const double l0 = double(mean_loss(a.ref(), data.ref()));
+        const double l0 = double(mean_loss(a, data));
         bool ok = true;
         for (int step = 0; step < 100; ++step) {
-            ok = ok && nearest.full_batch(a, data.ref()).ok();
-            ok = ok && stochastic.full_batch(b, data.ref()).ok();
+            ok = ok && nearest.full_batch(a, data).ok();
+            ok = ok && stochastic.full_batch(b, data).ok();
         }
-        const double la = double(mean_loss(a.ref(), data.ref())), lb = double(mean_loss(b.ref(), data.ref()));
+        const double la = double(mean_loss(a, data)), lb = double(mean_loss(b, data));
         TL_INFO("    %s (%s): training loss %.3e -> %.3e (nearest), %.3e (stochastic)\n", format_traits<F>::name,
                 compute_name<F>(), l0, la, lb);
         TL_CHECK(ok);

@@ -34,7 +34,7 @@ struct samples {
         for (int t = 0; t <= steps; ++t)
             y[t] = compute_t<F>(0.5 * double(value_of<F>(x[t][0])) - 0.25 * double(value_of<F>(x[t][1])) + 0.1);
     }
-    vec_view<const storage_t<F>, N> view(int t) const { return {x[t], N}; }
+    vec_view<const storage_t<F>, N> view(int t) const { return vec_view<const storage_t<F>, N>(x[t]); }
 };
 
 template <class F>
@@ -50,11 +50,12 @@ train_config<compute_t<F>> config(bool decay) {
     return c;
 }
 
+// Two identical networks (the fixture's pair, seed 5), with or without biases.
 template <class F, class Act = act::erf>
 void init_pair(network<F, N, P, Act>& a, network<F, N, P, Act>& b, bool biases) {
-    gaussian_rng g(5), g2(5);
-    init_network(a.ref(), g, second_layer_init::inv_sqrt_p);
-    init_network(b.ref(), g2, second_layer_init::inv_sqrt_p);
+    static tl_test::network_pair<F, N, P, Act> pair(5, second_layer_init::inv_sqrt_p);
+    a = pair.a;
+    b = pair.b;
     a.use_hidden_bias(biases);
     a.use_output_bias(biases);
     b.use_hidden_bias(biases);
@@ -78,7 +79,7 @@ void fused_equals_separate(bool biases, bool decay, bool dynamic) {
         vec_view<const storage_t<F>, N> xb = s.view(t);
         if (t % 2) {
             std::memcpy(copy, s.x[t], sizeof copy);
-            xb = vec_view<const storage_t<F>, N>(copy, N);
+            xb = vec_view<const storage_t<F>, N>(copy);
         }
         const step_result<compute_t<F>> ra = sa.step(a, s.view(t), s.y[t], Arch{});
         step_result<compute_t<F>> rb;
@@ -125,8 +126,8 @@ void stale_case(const char* what, Between between, bool expect_reuse = false) {
     std::memcpy(buf_b, s.x[1], sizeof buf_b);
     between(a, buf_a);
     between(b, buf_b);
-    TL_REQUIRE(sa.step(a, vec_view<const float, N>(buf_a, N), s.y[1]).ok());
-    TL_REQUIRE(sb.step(b, vec_view<const float, N>(buf_b, N), s.y[1], s.view(2)).ok());
+    TL_REQUIRE(sa.step(a, buf_a, s.y[1]).ok());
+    TL_REQUIRE(sb.step(b, buf_b, s.y[1], s.view(2)).ok());
     TL_INFO("    %s: reused %llu\n", what, (unsigned long long)sb.reused_forwards());
     TL_CHECK(sb.reused_forwards() == (expect_reuse ? 1u : 0u));
     TL_CHECK((tl_test::weight_snapshot<network<F, N, P>>(a).same_as(b)));
@@ -163,31 +164,31 @@ TL_TEST(fused_step_reuses_only_valid_pre_activations) {
     stale_case("W written (W_mut)", [](Net& n, float*) { n.W_mut()(2, 3) += 0.25f; });
     stale_case("hidden bias written", [](Net& n, float*) { n.hidden_bias_mut()[1] += 0.25f; });
     stale_case("hidden bias switched off", [](Net& n, float*) { n.use_hidden_bias(false); });
-    stale_case("W written through a reference, then invalidate_weight_bound", [](Net& n, float*) {
+    stale_case("W written through a reference, then weights_changed", [](Net& n, float*) {
         auto r = n.ref();
         r.W(0, 0) = r.W(0, 0) * 0.5f;
-        r.invalidate_weight_bound();
+        r.weights_changed();
     });
     stale_case("forward() on another input", [](Net& n, float*) {
         float z[N];
         gaussian_rng g(4);
         for (auto& zi : z) zi = g.gaussian<float>();
-        n.forward(vec_view<const float, N>(z, N));
+        n.forward(z);
     });
     stale_case("a separate step on another sample", [](Net& n, float*) {
         float z[N];
         gaussian_rng g(6);
         for (auto& zi : z) zi = g.gaussian<float>();
         online_sgd<float> other;
-        TL_REQUIRE(other.step(n, vec_view<const float, N>(z, N), 0.5f).ok());
+        TL_REQUIRE(other.step(n, z, 0.5f).ok());
     });
     stale_case("a full-batch GD step", [](Net& n, float*) {
         static dataset<float, 4, N> data;
         gaussian_rng g(8);
-        tl_test::fill_gaussian(data.X.view().flat(), g);
+        tl_test::fill_gaussian(data, g);
         for (index_t mu = 0; mu < 4; ++mu) data.y[mu] = 0.5f;
         gd_trainer<float, N, P> gd;
-        TL_REQUIRE(gd.full_batch(n, data.ref()).ok());
+        TL_REQUIRE(gd.full_batch(n, data).ok());
     });
     stale_case("the second layer written (does not enter lambda: reused)", [](Net& n, float*) {
         n.v_mut()[0] = n.v_mut()[0] * 2.0f;
@@ -199,7 +200,7 @@ TL_TEST(rejected_fused_steps_change_nothing) {
     static samples<F> s(31);
     static network<F, N, P> net;
     gaussian_rng g(7);
-    init_network(net.ref(), g);
+    init_network(net, g);
     net.use_hidden_bias(true);
     net.use_output_bias(true);
     online_sgd<F> sgd(config<F>(true));
@@ -233,10 +234,9 @@ TL_TEST(rejected_fused_steps_change_nothing) {
     float bad[N];
     std::memcpy(bad, s.x[3], sizeof bad);
     bad[5] = std::numeric_limits<float>::infinity();
-    const vec_view<const float, N> bv(bad, N);
-    TL_REQUIRE(sgd.step(net, s.view(2), s.y[2], bv).ok());
+    TL_REQUIRE(sgd.step(net, s.view(2), s.y[2], bad).ok());
     snap s3(net);
-    TL_CHECK(sgd.step(net, bv, s.y[3], s.view(4)).status == step_status::nonfinite_input);
+    TL_CHECK(sgd.step(net, bad, s.y[3], s.view(4)).status == step_status::nonfinite_input);
     TL_CHECK(s3.same_as(net));
 }
 

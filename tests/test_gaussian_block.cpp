@@ -171,7 +171,7 @@ TL_TEST(block_single_draws_are_the_same_stream) {
     TL_CHECK(std::memcmp(whole, one, sizeof whole) == 0);
     network<float, 8, 3, act::tanh> net;
     gaussian_block<float> c(8, 4);
-    init_network(net.ref(), c);
+    init_network(net, c);
     TL_CHECK(std::memcmp(net.W().data(), whole, sizeof(float) * 24) == 0);
 }
 

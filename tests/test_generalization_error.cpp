@@ -22,18 +22,17 @@ void check(std::uint64_t seed) {
     gaussian_rng g(seed);
     network<double, N, P, Act> s;
     network<double, N, PT, Act> t;
-    init_network(s.ref(), g);
-    init_network(t.ref(), g);
+    init_network(s, g);
+    init_network(t, g);
     for (auto& w : s.W_mut().flat()) w *= 0.8;  // unequal norms exercise the general formula
     tl_test::fill_gaussian(s.v_mut(), g, 0.7);
     tl_test::fill_gaussian(t.v_mut(), g, 0.7);
     const double closed = generalization_error(s, t);
     double m1 = 0, m2 = 0;
-    double x[N];
-    const vec_view<const double, N> xv(x, N);
+    tl_test::sample<double, N> xs;
     for (int i = 0; i < SAMPLES; ++i) {
-        for (double& xi : x) xi = g.next();
-        const double d = s.forward(xv) - t.forward(xv);
+        const auto& x = xs.draw(g);
+        const double d = s.forward(x) - t.forward(x);
         const double l = 0.5 * d * d;
         m1 += l;
         m2 += l * l;
@@ -55,10 +54,10 @@ TL_TEST(closed_form_linear) { check<act::linear>(4); }
 TL_TEST(order_parameters_of_identical_networks) {
     gaussian_rng g(5);
     network<double, 16, 2, act::erf> a;
-    init_network(a.ref(), g);
+    init_network(a, g);
     TL_CHECK(generalization_error(a, a) < 1e-14);
     order_parameters<2, 2> op;
-    compute_order_parameters(a.ref(), a.ref(), op);
+    compute_order_parameters(a, a.ref(), op);
     for (index_t i = 0; i < 2; ++i)
         for (index_t k = 0; k < 2; ++k) TL_CHECK(op.Q(i, k) == op.R(i, k) && op.R(i, k) == op.T(i, k));
 }

@@ -10,10 +10,9 @@ constexpr index_t N = 7, P = 5;
 
 template <class T, class Act>
 void randomize(network<T, N, P, Act>& net, gaussian_rng& g) {
-    auto r = net.ref();
-    init_network(r, g, second_layer_init::inv_sqrt_p);
-    tl_test::fill_gaussian(r.v, g);
-    tl_test::fill_gaussian(r.b, g, 0.3);
+    init_network(net, g, second_layer_init::inv_sqrt_p);
+    tl_test::fill_gaussian(net.v_mut(), g);
+    tl_test::fill_gaussian(net.hidden_bias_mut(), g, 0.3);
     net.set_output_bias(T(0.2));
     net.use_hidden_bias(true);
     net.use_output_bias(true);
@@ -42,16 +41,16 @@ void check_network(const Loss& loss, std::uint64_t seed) {
     for (int attempt = 0;; ++attempt) {
         randomize(net, g);
         for (auto& xi : x) xi = g.gaussian<T>();
-        net.forward(vec_view<const T, N>(x, N));
+        net.forward(x);
         bool clear = true;
         for (index_t k = 0; k < P; ++k) clear = clear && math::abs(net.lambda()[k]) > T(0.2);
         if (clear || attempt > 100) break;
     }
-    const vec_view<const T, N> xv(x, N);
+    const vec_view<const T, N> xv(x);
     gradients<T, N, P> grads;
-    grads.ref().zero();
-    const T yhat = net.forward(xv);
-    accumulate_gradients(net.ref(), xv, loss.deriv(yhat, y), grads.ref());
+    grads.zero();
+    const T yhat = net.forward(x);
+    accumulate_gradients(net, x, loss.deriv(yhat, y), grads);
 
     const double rel = tl_test::tolerance<T>::fd_rel;
     auto W = net.W_mut();
@@ -106,16 +105,15 @@ TL_TEST(network_gradients_float) { check_every_loss<float>(); }
 TL_TEST(gradients_accumulate) {
     gaussian_rng g(11);
     network<double, N, P, act::tanh> net;
-    init_network(net.ref(), g);
-    double x[N];
-    for (auto& xi : x) xi = g.next();
-    const vec_view<const double, N> xv(x, N);
+    init_network(net, g);
+    tl_test::sample<double, N> s;
+    const auto& x = s.draw(g);
     gradients<double, N, P> once, twice;
-    once.ref().zero();
-    twice.ref().zero();
-    net.forward(xv);
-    accumulate_gradients(net.ref(), xv, 0.7, once.ref());
-    accumulate_gradients(net.ref(), xv, 0.7, twice.ref());
-    accumulate_gradients(net.ref(), xv, 0.7, twice.ref());
+    once.zero();
+    twice.zero();
+    net.forward(x);
+    accumulate_gradients(net, x, 0.7, once);
+    accumulate_gradients(net, x, 0.7, twice);
+    accumulate_gradients(net, x, 0.7, twice);
     for (index_t i = 0; i < N * P; ++i) TL_CHECK_NEAR(2 * once.dW.data[i], twice.dW.data[i], 1e-15);
 }

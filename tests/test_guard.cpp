@@ -12,18 +12,10 @@ namespace {
 
 constexpr index_t N = 16, P = 4;
 
+// A tanh network with both biases and a sample, drawn from seed 21.
 template <class T>
-struct fixture {
-    network<T, N, P, act::tanh> net;
-    T x[N];
-    vec_view<const T, N> xv{x, N};
-    fixture() {
-        gaussian_rng g(21);
-        init_network(net.ref(), g);
-        net.use_hidden_bias(true);
-        net.use_output_bias(true);
-        for (auto& xi : x) xi = g.gaussian<T>();
-    }
+struct fixture : tl_test::biased_network<T, N, P> {
+    fixture() : tl_test::biased_network<T, N, P>(21) {}
 };
 
 template <class T>
@@ -38,20 +30,20 @@ void online_rejects_bad_input() {
     tl_test::weight_snapshot<decltype(f.net)> before(f.net);
 
     f.x[3] = quiet_nan<T>();
-    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    TL_CHECK(sgd.step(f.net, f.x, T(1)).status == step_status::nonfinite_input);
     f.x[3] = inf<T>();
-    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    TL_CHECK(sgd.step(f.net, f.x, T(1)).status == step_status::nonfinite_input);
     f.x[3] = -inf<T>();
-    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::nonfinite_input);
+    TL_CHECK(sgd.step(f.net, f.x, T(1)).status == step_status::nonfinite_input);
     f.x[3] = T(0.5);
-    TL_CHECK(sgd.step(f.net, f.xv, quiet_nan<T>()).status == step_status::nonfinite_label);
-    TL_CHECK(sgd.step(f.net, f.xv, inf<T>()).status == step_status::nonfinite_label);
+    TL_CHECK(sgd.step(f.net, f.x, quiet_nan<T>()).status == step_status::nonfinite_label);
+    TL_CHECK(sgd.step(f.net, f.x, inf<T>()).status == step_status::nonfinite_label);
     TL_CHECK(before.same_as(f.net));
     TL_CHECK(sgd.rejected() == 5 && sgd.steps() == 0);
     TL_CHECK(sgd.last_status() == step_status::nonfinite_label);
 
     // Then training goes on normally.
-    TL_CHECK(sgd.step(f.net, f.xv, T(1)).ok());
+    TL_CHECK(sgd.step(f.net, f.x, T(1)).ok());
     TL_CHECK(!before.same_as(f.net));
 }
 
@@ -63,7 +55,7 @@ void online_rejects_exploding_rate() {
     c.lr_w = T(format_traits<T>::max / 8);  // finite, absurd: the update overflows
     c.lr_v = T(1);
     online_sgd<T> sgd(c);
-    const step_result<T> r = sgd.step(f.net, f.xv, T(30));
+    const step_result<T> r = sgd.step(f.net, f.x, T(30));
     TL_CHECK(r.status == step_status::nonfinite_update);
     TL_CHECK(before.same_as(f.net));
 
@@ -71,7 +63,7 @@ void online_rejects_exploding_rate() {
     c.lr_w = T(1);
     c.lr_v = T(format_traits<T>::max / 2);
     online_sgd<T> sgd2(c);
-    TL_CHECK(sgd2.step(f.net, f.xv, T(30)).status == step_status::nonfinite_update);
+    TL_CHECK(sgd2.step(f.net, f.x, T(30)).status == step_status::nonfinite_update);
     TL_CHECK(before.same_as(f.net));
 
     // Divergence over many steps: the step that would overflow is refused, weights stay finite.
@@ -84,7 +76,7 @@ void online_rejects_exploding_rate() {
     for (int i = 0; i < 10000 && rejected_at < 0; ++i) {
         for (auto& xi : f.x) xi = T(g.gaussian<T>() * T(30));
         tl_test::weight_snapshot<decltype(f.net)> s(f.net);
-        const step_result<T> rr = sgd3.step(f.net, f.xv, T(1000));
+        const step_result<T> rr = sgd3.step(f.net, f.x, T(1000));
         if (!rr) { rejected_at = i; TL_CHECK(s.same_as(f.net)); }
     }
     TL_INFO("    %s: divergent run refused at step %d\n", format_traits<T>::name, rejected_at);
@@ -99,16 +91,16 @@ void online_weight_limit_and_config() {
     train_config<T> c;
     c.weight_limit = T(1e-3);  // initial weights are already larger: any W update exceeds it
     online_sgd<T> sgd(c);
-    TL_CHECK(sgd.step(f.net, f.xv, T(1)).status == step_status::weight_limit_exceeded);
+    TL_CHECK(sgd.step(f.net, f.x, T(1)).status == step_status::weight_limit_exceeded);
     TL_CHECK(before.same_as(f.net));
 
     c.weight_limit = T(0);
     c.lr_w = T(-1);
     online_sgd<T> neg(c);
-    TL_CHECK(neg.step(f.net, f.xv, T(1)).status == step_status::bad_config);
+    TL_CHECK(neg.step(f.net, f.x, T(1)).status == step_status::bad_config);
     c.lr_w = quiet_nan<T>();
     online_sgd<T> nan_rate(c);
-    TL_CHECK(nan_rate.step(f.net, f.xv, T(1)).status == step_status::bad_config);
+    TL_CHECK(nan_rate.step(f.net, f.x, T(1)).status == step_status::bad_config);
     TL_CHECK(before.same_as(f.net));
 }
 
@@ -119,8 +111,8 @@ void second_layer_paths_agree() {
     using dyn_ref = network_ref<T, dynamic_extent, dynamic_extent, act::tanh>;
     auto run = [](const train_config<T>& c, T y, bool dynamic, fixture<T>& f) {
         online_sgd<T> sgd(c);
-        return dynamic ? sgd.step(dyn_ref(f.net.ref()), vec_view<const T>(f.x, N), y).status
-                       : sgd.step(f.net, f.xv, y).status;
+        return dynamic ? sgd.step(dyn_ref(f.net.ref()), vec_view<const T>(f.x), y).status
+                       : sgd.step(f.net, f.x, y).status;
     };
     struct scenario {
         T lr_w, lr_v, lr_b, limit;
@@ -160,28 +152,27 @@ void batch_rejects() {
     fixture<T> f;
     gaussian_rng g(3);
     dataset<T, M, N> data;
-    tl_test::fill_gaussian(data.X.view().flat(), g);
-    tl_test::fill_gaussian(data.y.view(), g);
+    tl_test::fill_gaussian(data, g, /*labels=*/true);
     gd_trainer<T, N, P> gd;
     tl_test::weight_snapshot<decltype(f.net)> before(f.net);
 
     data.X(7, 2) = quiet_nan<T>();
-    step_result<T> r = gd.full_batch(f.net, data.ref());
+    step_result<T> r = gd.full_batch(f.net, data);
     TL_CHECK(r.status == step_status::nonfinite_input && r.sample == 7);
     data.X(7, 2) = T(0);
     data.y[4] = inf<T>();
-    r = gd.full_batch(f.net, data.ref());
+    r = gd.full_batch(f.net, data);
     TL_CHECK(r.status == step_status::nonfinite_label && r.sample == 4);
     data.y[4] = T(0);
-    TL_CHECK(gd.minibatch(f.net, data.ref(), 0, 0).status == step_status::empty_batch);
+    TL_CHECK(gd.minibatch(f.net, data, 0, 0).status == step_status::empty_batch);
     TL_CHECK(before.same_as(f.net));
 
     for (index_t mu = 0; mu < M; ++mu) data.y[mu] = T(1000);  // large error, large gradient
-    gd.config().lr_w = T(format_traits<T>::max / 2);  // finite, absurd: the update overflows
-    TL_CHECK(gd.full_batch(f.net, data.ref()).status == step_status::nonfinite_update);
+    gd.config.lr_w = T(format_traits<T>::max / 2);  // finite, absurd: the update overflows
+    TL_CHECK(gd.full_batch(f.net, data).status == step_status::nonfinite_update);
     TL_CHECK(before.same_as(f.net));
-    gd.config().lr_w = T(0.1);
-    TL_CHECK(gd.full_batch(f.net, data.ref()).ok());
+    gd.config.lr_w = T(0.1);
+    TL_CHECK(gd.full_batch(f.net, data).ok());
     TL_CHECK(!before.same_as(f.net));
     TL_CHECK(gd.steps() == 1 && gd.rejected() == 4);
 }
@@ -208,11 +199,11 @@ TL_TEST(exact_check_accepts_what_the_bound_cannot_prove) {
     c.lr_w = 1e-3f;
     online_sgd<float> sgd(c);
     network<float, N, P, act::tanh> copy = f.net;
-    const step_result<float> r = sgd.step(f.net, f.xv, 0.0f);
+    const step_result<float> r = sgd.step(f.net, f.x, 0.0f);
     TL_REQUIRE(r.ok());
     // The same update computed here by hand, element by element.
-    copy.forward(f.xv);
-    backward_signal(copy.ref());
+    copy.forward(f.x);
+    backward_signal(copy);
     const float alpha = -c.lr_w * (copy.output() - 0.0f) * inv_sqrt<float>(N);
     for (index_t k = 0; k < P; ++k)
         for (index_t j = 0; j < N; ++j)

@@ -61,24 +61,19 @@ TL_TEST(build_evaluate_train_without_allocating) {
     if (!TL_COUNT_MALLOC) TL_INFO("    (malloc not interposable here: counting operator new only)\n");
     const long before = g_allocations;
     {
-        network<double, 20, 4, act::relu> local;       // automatic storage
-        network<double, 20, 2, act::relu> teacher;
-        gaussian_rng g(1);
-        init_network(local.ref(), g);
-        init_network(teacher.ref(), g);
-        init_network(student.ref(), g, second_layer_init::inv_p);
+        // automatic storage: teacher, local student, generator, sample buffer
+        tl_test::teacher_student<double, 20, 4, 2, act::relu> f(1, second_layer_init::one);
+        init_network(student, f.rng, second_layer_init::inv_p);
         online_sgd<double> sgd;
-        double x[20];
         for (int i = 0; i < 200; ++i) {
-            for (auto& xi : x) xi = g.next();
-            const vec_view<const double, 20> xv(x, 20);
-            sgd.step(local, xv, teacher.forward(xv));
+            const auto& x = f.draw();
+            sgd.step(f.student, x, f.teacher.forward(x));
         }
-        for (index_t i = 0; i < data.X.view().size(); ++i) data.X.data[i] = g.gaussian<float>();
+        tl_test::fill_gaussian(data, f.rng);
         for (index_t mu = 0; mu < 16; ++mu) data.y[mu] = student.forward(data.ref().sample(mu)) * 0.5f;
-        for (int e = 0; e < 20; ++e) gd.full_batch(student, data.ref());
-        gd.minibatch(student, data.ref(), 3, 4);
-        mean_loss(student.ref(), data.ref());
+        for (int e = 0; e < 20; ++e) gd.full_batch(student, data);
+        gd.minibatch(student, data, 3, 4);
+        mean_loss(student, data);
     }
     const long during = g_allocations - before;
     TL_INFO("    allocations while building, evaluating and training: %ld\n", during);

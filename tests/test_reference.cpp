@@ -69,7 +69,7 @@ template <class T, class Act, class Loss>
 double run_online(const Loss& loss, const loss_case& lc, std::uint64_t seed) {
     gaussian_rng g(seed);
     network<T, N, P, Act> net;
-    init_network(net.ref(), g, second_layer_init::inv_sqrt_p);
+    init_network(net, g, second_layer_init::inv_sqrt_p);
     tl_test::fill_gaussian(net.hidden_bias_mut(), g, 0.3);
     net.set_output_bias(T(0.1));
     net.use_hidden_bias(true);
@@ -91,13 +91,13 @@ double run_online(const Loss& loss, const loss_case& lc, std::uint64_t seed) {
         const T y = T(yd);
         if (step == 0) {  // forward, loss and gradients agree before any update
             network<T, N, P, Act> copy = net;
-            const T yhat = copy.forward(vec_view<const T, N>(x, N));
+            const T yhat = copy.forward(x);
             const double yr = ref::forward(r, xr);
             TL_CHECK_NEAR(double(yhat), yr, 1e-12 * std::fmax(1.0, std::fabs(yr)) + (sizeof(T) == 4 ? 1e-5 : 0));
             TL_CHECK_NEAR(double(loss.value(yhat, y)), ref::loss_value(lc.spec, yr, yd),
                           1e-12 + (sizeof(T) == 4 ? 1e-5 : 0));
         }
-        const step_result<T> res = sgd.step(net, vec_view<const T, N>(x, N), y);
+        const step_result<T> res = sgd.step(net, x, y);
         if (!res) {
             TL_INFO("    %s, %s loss: online step %d refused: %s\n", Act::name, Loss::name, step, to_string(res.status));
             return 1e300;
@@ -111,10 +111,9 @@ template <class T, class Act>
 double run_gd(std::uint64_t seed) {
     gaussian_rng g(seed);
     network<T, N, P, Act> net;
-    init_network(net.ref(), g, second_layer_init::inv_sqrt_p);
+    init_network(net, g, second_layer_init::inv_sqrt_p);
     static dataset<T, M, N> d;
-    tl_test::fill_gaussian(d.X.view().flat(), g);
-    tl_test::fill_gaussian(d.y.view(), g);
+    tl_test::fill_gaussian(d, g, /*labels=*/true);
     ref::net r = as_reference_net(net);
     xt::xtensor<double, 2> X = xt::zeros<double>({M, N});
     xt::xtensor<double, 1> y = xt::zeros<double>({M});
@@ -129,7 +128,7 @@ double run_gd(std::uint64_t seed) {
     const ref::rates rr{double(c.lr_w), double(c.lr_v), 1.0, double(c.weight_decay_w), double(c.weight_decay_v), false};
     gd_trainer<T, N, P> gd(c);
     for (int step = 0; step < 20; ++step) {
-        const step_result<T> res = gd.full_batch(net, d.ref());
+        const step_result<T> res = gd.full_batch(net, d);
         if (!res) {
             TL_INFO("    %s: GD step %d refused: %s\n", Act::name, step, to_string(res.status));
             return 1e300;

@@ -14,8 +14,8 @@ TL_TEST(teacher_labels_carry_noise_of_variance_sigma_squared) {
     const int n = 20000;
     double s2 = 0;
     for (int i = 0; i < n; ++i) {
-        const double y = ts.draw(vec_view<double, N>(x, N));
-        const double d = y - ts.teacher().forward(vec_view<const double, N>(x, N));
+        const double y = ts.draw(vec_view<double, N>(x));
+        const double d = y - ts.teacher().forward(x);
         s2 += d * d;
     }
     s2 /= n;

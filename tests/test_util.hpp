@@ -1,5 +1,7 @@
-// Shared helpers for the portable tests: random fills, byte comparison of weights, and the one
-// table of tolerances.
+// Shared helpers for the portable tests: the one table of tolerances, random fills, byte
+// comparison of weights, and the fixtures the training tests start from (a sample buffer, a
+// teacher and a student, a pair of identical networks, a network with biases, a Gaussian
+// dataset).
 #pragma once
 #include <cmath>
 #include <cstring>
@@ -88,6 +90,76 @@ struct weight_snapshot {
     bool same_second_layer(const Net& net) const { return std::memcmp(v, net.v().data(), sizeof v) == 0; }
 };
 
+// A sample buffer of N values of format F, passed to the library as the array itself.
+template <class F, twolayer::index_t N>
+struct sample {
+    using S = twolayer::storage_t<F>;
+    S x[N];
+    // Fills x with fresh N(0, 1) values (rounded to nearest into F) and returns it.
+    const S (&draw(twolayer::gaussian_rng& g))[N] {
+        for (S& xi : x) xi = twolayer::format_traits<F>::from_double(g.next());
+        return x;
+    }
+};
+
+// The teacher-student setup: a teacher with PT units and a student with P units (same
+// activation), both drawn by init_network from rng(seed), the teacher first (second layer 1),
+// then the student (second layer `how`); and a sample buffer x drawn from the same rng.
+template <class F, twolayer::index_t N, twolayer::index_t P, twolayer::index_t PT, class Act = twolayer::act::erf>
+struct teacher_student {
+    using S = twolayer::storage_t<F>;
+    using C = twolayer::compute_t<F>;
+    twolayer::network<F, N, PT, Act> teacher;
+    twolayer::network<F, N, P, Act> student;
+    twolayer::gaussian_rng rng;
+    sample<F, N> x;
+
+    explicit teacher_student(std::uint64_t seed, twolayer::second_layer_init how = twolayer::second_layer_init::inv_p)
+        : rng(seed) {
+        twolayer::init_network(teacher, rng);
+        twolayer::init_network(student, rng, how);
+    }
+    // A fresh sample in x; returns it.
+    const S (&draw())[N] { return x.draw(rng); }
+};
+
+// Two networks drawn identically (init_network from a generator seeded `seed` each, second
+// layer `how`): one to train one way, the other another way, compared bit for bit afterwards.
+// rng: a's generator, after a's initialization.
+template <class F, twolayer::index_t N, twolayer::index_t P, class Act = twolayer::act::erf>
+struct network_pair {
+    twolayer::network<F, N, P, Act> a, b;
+    twolayer::gaussian_rng rng;
+    explicit network_pair(std::uint64_t seed, twolayer::second_layer_init how = twolayer::second_layer_init::one)
+        : rng(seed) {
+        twolayer::gaussian_rng gb(seed);
+        twolayer::init_network(a, rng, how);
+        twolayer::init_network(b, gb, how);
+    }
+};
+
+// A network drawn by init_network from rng(seed) with both biases on, and a Gaussian sample x
+// drawn after it from the same rng: the guard tests' start.
+template <class F, twolayer::index_t N, twolayer::index_t P, class Act = twolayer::act::tanh>
+struct biased_network {
+    twolayer::network<F, N, P, Act> net;
+    twolayer::storage_t<F> x[N];
+    explicit biased_network(std::uint64_t seed) {
+        twolayer::gaussian_rng g(seed);
+        twolayer::init_network(net, g);
+        net.use_hidden_bias(true);
+        net.use_output_bias(true);
+        for (auto& xi : x) xi = g.gaussian<twolayer::storage_t<F>>();
+    }
+};
+
+// Every input of a dataset N(0, 1) (and the labels too when `labels`), from g.
+template <class T, twolayer::index_t M, twolayer::index_t N>
+void fill_gaussian(twolayer::dataset<T, M, N>& d, twolayer::gaussian_rng& g, bool labels = false) {
+    fill_gaussian(d.X.view().flat(), g);
+    if (labels) fill_gaussian(d.y.view(), g);
+}
+
 // Monte-Carlo generalization error 0.5 E[(student - teacher)^2] on `samples` fresh inputs.
 template <class Student, class Teacher>
 double mc_generalization_error(Student& s, Teacher& t, twolayer::gaussian_rng& g, int samples) {
@@ -96,8 +168,7 @@ double mc_generalization_error(Student& s, Teacher& t, twolayer::gaussian_rng& g
     double acc = 0;
     for (int i = 0; i < samples; ++i) {
         for (auto& xi : x) xi = g.gaussian<T>();
-        const twolayer::vec_view<const T, Student::inputs()> xv(x, Student::inputs());
-        const double d = double(s.forward(xv)) - double(t.forward(xv));
+        const double d = double(s.forward(x)) - double(t.forward(x));
         acc += 0.5 * d * d;
     }
     return acc / samples;

@@ -101,14 +101,14 @@ template <class Arch>
 __attribute__((noipa)) void bm_sgd_step() {
     const unsigned i = g_next++ % SAMPLES;
     const step_result<float> r =
-        g_model.sgd.step(g_model.student, vec_view<const float, N>(g_xs[i], N), g_ys[i], Arch{});
+        g_model.sgd.step(g_model.student, g_xs[i], g_ys[i], Arch{});
     g_sink = r.loss;
 }
 
 template <class Arch>
 __attribute__((noipa)) void bm_inference() {
     const unsigned i = g_next++ % SAMPLES;
-    g_sink = g_model.student.forward(vec_view<const float, N>(g_xs[i], N), Arch{});
+    g_sink = g_model.student.forward(g_xs[i], Arch{});
 }
 
 namespace {
@@ -170,7 +170,7 @@ int main() {
     gaussian_rng stream(reference::SEED, reference::TRAINING_STREAM);
     for (unsigned s = 0; s < SAMPLES; ++s) {
         for (float& v : g_xs[s]) v = stream.gaussian<float>();
-        g_ys[s] = g_model.teacher.forward(vec_view<const float, N>(g_xs[s], N));
+        g_ys[s] = g_model.teacher.forward(g_xs[s]);
     }
 
     out("insn_bench target: " TWOLAYER_TARGET_NAME "\n");

@@ -54,12 +54,12 @@ inline char* put_uint(char* p, unsigned long v) {
 // The training step the footprint report measures (kept out of line for -fstack-usage).
 template <class T>
 __attribute__((noinline)) twolayer::step_result<T> train_step(model<T>& m, T y) {
-    return m.sgd.step(m.student, twolayer::vec_view<const T, N>(m.x, N), y);
+    return m.sgd.step(m.student, m.x, y);
 }
 
 template <class T>
 __attribute__((noinline)) T inference(model<T>& m) {
-    return m.student.forward(twolayer::vec_view<const T, N>(m.x, N));
+    return m.student.forward(m.x);
 }
 
 template <class T, class Out>
@@ -68,7 +68,7 @@ double test_error(model<T>& m) {
     double acc = 0;
     for (unsigned long i = 0; i < TEST_SAMPLES; ++i) {
         for (T& xi : m.x) xi = test_stream.gaussian<T>();
-        const double d = double(inference(m)) - double(m.teacher.forward(twolayer::vec_view<const T, N>(m.x, N)));
+        const double d = double(inference(m)) - double(m.teacher.forward(m.x));
         acc += 0.5 * d * d;
     }
     return acc / double(TEST_SAMPLES);
@@ -81,8 +81,8 @@ template <class T>
 __attribute__((always_inline)) inline void setup(model<T>& m) {
     using namespace twolayer;
     gaussian_rng init(SEED, INIT_STREAM);
-    init_network(m.teacher.ref(), init);
-    init_network(m.student.ref(), init, second_layer_init::inv_sqrt_p);
+    init_network(m.teacher, init);
+    init_network(m.student, init, second_layer_init::inv_sqrt_p);
     m.student.use_hidden_bias(true);
     m.student.use_output_bias(true);
     train_config<T> c;
@@ -110,7 +110,7 @@ int run(model<T>& m) {
         }
         if (step == STEPS) break;
         for (T& xi : m.x) xi = stream.gaussian<T>();
-        const T y = m.teacher.forward(vec_view<const T, N>(m.x, N));
+        const T y = m.teacher.forward(m.x);
         if (!train_step(m, y)) {
             Out::line("training step refused");
             return 1;

@@ -24,7 +24,7 @@ float g_x[N];
 
 int main() {
     gaussian_block<float> init(2024, 0);
-    init_network(g_student.ref(), init, second_layer_init::inv_sqrt_p);
+    init_network(g_student, init, second_layer_init::inv_sqrt_p);
     g_student.use_hidden_bias(true);
     g_student.use_output_bias(true);
     train_config<float> c;
@@ -36,7 +36,7 @@ int main() {
     for (unsigned step = 0; step < STEPS; ++step) {
         sensor.fill(g_x, N);
         const float y = 0.5f * (g_x[0] - g_x[1]) + 0.25f * g_x[2];
-        const step_result<float> r = g_sgd.step(g_student, vec_view<const float, N>(g_x, N), y);
+        const step_result<float> r = g_sgd.step(g_student, g_x, y);
         if (!r.ok()) return 2;
         if (step < WINDOW) first += r.loss;
         if (step >= STEPS - WINDOW) last += r.loss;

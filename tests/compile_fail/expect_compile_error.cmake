@@ -1,5 +1,6 @@
 # Compiles SOURCE and passes only if the compiler REJECTS it with the message named in the
-# source's "// expect-error: <text>" line. Run by ctest with cmake -P.
+# source's "// expect-error: <text>" line (and, if the source has a "// expect-errors: <n>" line,
+# with exactly n errors: no cascade after the message). Run by ctest with cmake -P.
 file(STRINGS "${SOURCE}" expect_line REGEX "^// expect-error: ")
 if(NOT expect_line)
   message(FATAL_ERROR "${SOURCE} has no '// expect-error: <text>' line")
@@ -19,6 +20,17 @@ if(where EQUAL -1)
   message("[FAIL] ${name} failed to compile, but without the message '${expected}':\n${err}")
   message("0 passed, 1 failed")
   message(FATAL_ERROR "wrong compile error")
+endif()
+file(STRINGS "${SOURCE}" count_line REGEX "^// expect-errors: ")
+if(count_line)
+  string(REGEX REPLACE "^// expect-errors: " "" want_errors "${count_line}")
+  string(REGEX MATCHALL "error: " error_lines "${err}")
+  list(LENGTH error_lines got_errors)
+  if(NOT got_errors EQUAL want_errors)
+    message("[FAIL] ${name}: ${got_errors} errors, expected ${want_errors}:\n${err}")
+    message("0 passed, 1 failed")
+    message(FATAL_ERROR "wrong number of compile errors")
+  endif()
 endif()
 message("[ ok ] ${name} is rejected with: ${expected}")
 message("1 passed, 0 failed")

@@ -40,21 +40,20 @@ void bm_twolayer(benchmark::State& st) {
     static tl::network<T, N, P, tl::act::erf> student;
     static sample_buffer<T, N> buf;
     tl::gaussian_rng rng(1);
-    tl::init_network(teacher.ref(), rng);
-    tl::init_network(student.ref(), rng, tl::second_layer_init::inv_p);
+    tl::init_network(teacher, rng);
+    tl::init_network(student, rng, tl::second_layer_init::inv_p);
     for (auto& xi : buf.x) xi = rng.gaussian<T>();
     tl::train_config<T> c;
     c.lr_w = T(0.1);
     c.lr_v = T(0.1);
     tl::online_sgd<T> sgd(c);
     tl::gaussian_block<T> block(1, 1);
-    const tl::vec_view<const T, N> xv(buf.x, N);
     for (auto _ : st) {
         if (S == source::drawn)
             for (auto& xi : buf.x) xi = rng.gaussian<T>();
         if (S == source::block) block.fill(buf.x, N);
-        const T y = teacher.forward(xv, Arch{});
-        auto r = sgd.step(student, xv, y, Arch{});
+        const T y = teacher.forward(buf.x, Arch{});
+        auto r = sgd.step(student, buf.x, y, Arch{});
         benchmark::DoNotOptimize(r);
     }
     st.counters["MACs"] = benchmark::Counter(double(3 * P * N + PT * N) * double(st.iterations()),
@@ -71,19 +70,18 @@ void bm_twolayer_fused(benchmark::State& st) {
     static tl::network<T, N, P, tl::act::erf> student;
     static sample_buffer<T, N> buf[2];
     tl::gaussian_rng rng(1);
-    tl::init_network(teacher.ref(), rng);
-    tl::init_network(student.ref(), rng, tl::second_layer_init::inv_p);
+    tl::init_network(teacher, rng);
+    tl::init_network(student, rng, tl::second_layer_init::inv_p);
     for (auto& b : buf)
         for (auto& xi : b.x) xi = rng.gaussian<T>();
     tl::train_config<T> c;
     c.lr_w = T(0.1);
     c.lr_v = T(0.1);
     tl::online_sgd<T> sgd(c);
-    const tl::vec_view<const T, N> xv[2] = {{buf[0].x, N}, {buf[1].x, N}};
     unsigned cur = 0;
     for (auto _ : st) {
-        const T y = teacher.forward(xv[cur], Arch{});
-        auto r = sgd.step(student, xv[cur], y, xv[cur ^ 1], Arch{});
+        const T y = teacher.forward(buf[cur].x, Arch{});
+        auto r = sgd.step(student, buf[cur].x, y, buf[cur ^ 1].x, Arch{});
         benchmark::DoNotOptimize(r);
         cur ^= 1;
     }

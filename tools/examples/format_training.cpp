@@ -66,12 +66,12 @@ void forward_error(const char* name) {
     S xs[N];
     const int reps = 2000;
     for (int rep = 0; rep < reps; ++rep) {
-        init_network(d.ref(), g);
+        init_network(d, g);
         for (index_t k = 0; k < P; ++k) d.v_mut()[k] = 0.5 * g.next(), d.hidden_bias_mut()[k] = 0.3 * g.next();
         d.use_hidden_bias(true);
         convert_network(d, f);
         for (index_t j = 0; j < N; ++j) xs[j] = format_traits<F>::from_double(x[j] = g.next());
-        const double e = std::fabs(double(f.forward(vec_view<const S, N>(xs, N))) - d.forward(vec_view<const double, N>(x, N)));
+        const double e = std::fabs(double(f.forward(xs)) - d.forward(x));
         ymax = std::fmax(ymax, e);
         yss += e * e;
         for (index_t k = 0; k < P; ++k) {

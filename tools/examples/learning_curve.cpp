@@ -63,9 +63,9 @@ int main(int argc, char** argv) {
     options o;
     if (!parse(argc, argv, o)) return 2;
     gaussian_rng g(o.seed, 0), stream(o.seed, 1), test(o.seed, 2);
-    init_network(teacher.ref(), g);  // v* = 1
-    init_first_layer_gaussian(student.ref(), g, o.init_scale);
-    init_second_layer(student.ref(), second_layer_init::one);
+    init_network(teacher, g);  // v* = 1
+    init_first_layer_gaussian(student, g, o.init_scale);
+    init_second_layer(student, second_layer_init::one);
     train_config<double> c;
     c.lr_w = o.lr;
     c.train_v = false;  // soft committee machine
@@ -75,7 +75,6 @@ int main(int argc, char** argv) {
                 std::size_t(P), std::size_t(PT), std::size_t(N), o.lr, o.init_scale, o.seed);
     std::printf("# %10s %14s\n", "t", "eps_g");
     double x[N];
-    const vec_view<const double, N> xv(x, N);
     const auto total = static_cast<unsigned long long>(o.t_max * N);
     double next_report = 1.0 / N;
     for (unsigned long long step = 0;; ++step) {
@@ -87,7 +86,7 @@ int main(int argc, char** argv) {
         }
         if (step == total) break;
         for (double& xi : x) xi = stream.next();
-        const step_result<double> r = sgd.step(student, xv, teacher.forward(xv, fast{}), fast{});
+        const step_result<double> r = sgd.step(student, x, teacher.forward(x, fast{}), fast{});
         if (!r) {
             std::fprintf(stderr, "learning_curve: step %llu refused: %s\n", step, to_string(r.status));
             return 1;
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
     double m1 = 0, m2 = 0;
     for (unsigned long i = 0; i < o.mc_samples; ++i) {
         for (double& xi : x) xi = test.next();
-        const double d = student.forward(xv, fast{}) - teacher.forward(xv, fast{});
+        const double d = student.forward(x, fast{}) - teacher.forward(x, fast{});
         m1 += 0.5 * d * d;
         m2 += 0.25 * d * d * d * d;
     }

@@ -17,18 +17,18 @@ struct alignas(storage_alignment) vec {
     constexpr vec_view<const T, N> view() const { return {data, N}; }
 };
 
-// An R x C row-major matrix inside the object; view() hands out a static-extent mat_view.
-template <class T, index_t R, index_t C>
+// An R x K row-major matrix inside the object; view() hands out a static-extent mat_view.
+template <class T, index_t R, index_t K>
 struct alignas(storage_alignment) mat {
-    static_assert(R > 0 && C > 0, "mat<T, R, C>: both dimensions must be at least 1");
-    T data[R * C];
+    static_assert(R > 0 && K > 0, "mat<T, R, K>: both dimensions must be at least 1");
+    T data[R * K];
 
     static constexpr index_t rows() { return R; }
-    static constexpr index_t cols() { return C; }
-    constexpr T& operator()(index_t i, index_t j) { return data[i * C + j]; }
-    constexpr const T& operator()(index_t i, index_t j) const { return data[i * C + j]; }
-    constexpr mat_view<T, R, C> view() { return {data, R, C}; }
-    constexpr mat_view<const T, R, C> view() const { return {data, R, C}; }
+    static constexpr index_t cols() { return K; }
+    constexpr T& operator()(index_t i, index_t j) { return data[i * K + j]; }
+    constexpr const T& operator()(index_t i, index_t j) const { return data[i * K + j]; }
+    constexpr mat_view<T, R, K> view() { return {data, R, K}; }
+    constexpr mat_view<const T, R, K> view() const { return {data, R, K}; }
 };
 
 // Sets every element of v to value.

@@ -2,6 +2,8 @@
 // (host tools: N and P from the command line). Kernels and trainers are written once against
 // these views; a static extent costs nothing, a dynamic one is a size_t in the view.
 #pragma once
+#include <type_traits>
+
 #include "twolayer/core/config.hpp"
 
 namespace twolayer {
@@ -35,6 +37,11 @@ public:
 
     constexpr vec_view() = default;
     constexpr vec_view(T* data, index_t n) : size_base(n), data_(data) {}
+    // A whole array, its size taken from its type: vec_view<const float, N> xv(x), or vec_view xv(x).
+    template <class U, std::size_t M, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
+    constexpr vec_view(U (&a)[M]) : size_base(M), data_(a) {
+        static_assert(E == dynamic_extent || E == M, "vec_view: the array has a different size than the view");
+    }
     template <index_t E2>
     constexpr vec_view(vec_view<T, E2> o)  // static -> dynamic, or same extent
         : size_base(o.size()), data_(o.data()) {
@@ -56,22 +63,25 @@ private:
     T* data_ = nullptr;
 };
 
-// Row-major R x C matrix view with contiguous rows (row stride = cols).
-template <class T, index_t R = dynamic_extent, index_t C = dynamic_extent>
-class mat_view : private detail::extent_store<R, 0>, private detail::extent_store<C, 1> {
+template <class U, std::size_t M>
+vec_view(U (&)[M]) -> vec_view<U, M>;
+
+// Row-major R x K matrix view with contiguous rows (row stride = cols).
+template <class T, index_t R = dynamic_extent, index_t K = dynamic_extent>
+class mat_view : private detail::extent_store<R, 0>, private detail::extent_store<K, 1> {
     using rows_base = detail::extent_store<R, 0>;
-    using cols_base = detail::extent_store<C, 1>;
+    using cols_base = detail::extent_store<K, 1>;
 
 public:
     using value_type = T;
     static constexpr index_t row_extent = R;
-    static constexpr index_t col_extent = C;
+    static constexpr index_t col_extent = K;
 
     constexpr mat_view() = default;
     constexpr mat_view(T* data, index_t rows, index_t cols) : rows_base(rows), cols_base(cols), data_(data) {}
-    template <class U, index_t R2, index_t C2, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
-    constexpr mat_view(mat_view<U, R2, C2> o) : rows_base(o.rows()), cols_base(o.cols()), data_(o.data()) {
-        static_assert((R == dynamic_extent || R == R2) && (C == dynamic_extent || C == C2),
+    template <class U, index_t R2, index_t K2, class = decltype(static_cast<T*>(static_cast<U*>(nullptr)))>
+    constexpr mat_view(mat_view<U, R2, K2> o) : rows_base(o.rows()), cols_base(o.cols()), data_(o.data()) {
+        static_assert((R == dynamic_extent || R == R2) && (K == dynamic_extent || K == K2),
                       "mat_view: extents differ");
     }
 
@@ -80,12 +90,51 @@ public:
     constexpr index_t cols() const { return cols_base::get(); }
     constexpr index_t size() const { return rows() * cols(); }
     constexpr T& operator()(index_t i, index_t j) const { return data_[i * cols() + j]; }
-    constexpr vec_view<T, C> row(index_t i) const { return {data_ + i * cols(), cols()}; }
-    constexpr vec_view<T, (R == dynamic_extent || C == dynamic_extent) ? dynamic_extent : R * C>
+    constexpr vec_view<T, K> row(index_t i) const { return {data_ + i * cols(), cols()}; }
+    constexpr vec_view<T, (R == dynamic_extent || K == dynamic_extent) ? dynamic_extent : R * K>
     flat() const { return {data_, size()}; }
 
 private:
     T* data_ = nullptr;
 };
+
+// Vectors as arguments: every function taking a sample (or another vector it only reads) accepts
+// a vec_view of any extent or a plain array, and turns it into the view below.
+namespace detail {
+template <class X>
+struct vector_like {
+    static constexpr bool value = false;
+};
+template <class T, index_t E>
+struct vector_like<vec_view<T, E>> {
+    static constexpr bool value = true;
+    using element = std::remove_const_t<T>;
+    static constexpr index_t extent = E;
+};
+template <class T, std::size_t M>
+struct vector_like<T[M]> {
+    static constexpr bool value = true;
+    using element = T;  // remove_cv_t of const T[M] is T[M]
+    static constexpr index_t extent = M;
+};
+template <class X>
+using vector_like_t = vector_like<std::remove_cv_t<std::remove_reference_t<X>>>;
+}  // namespace detail
+
+// X is a vec_view (any element type and extent) or an array.
+template <class X>
+inline constexpr bool is_vector_like_v = detail::vector_like_t<X>::value;
+// The element type of such an X, without const.
+template <class X>
+using element_of_t = typename detail::vector_like_t<X>::element;
+// The read-only view of such an X: vec_view<const element, extent> (an array's extent is its size).
+template <class X>
+using const_view_t = vec_view<const element_of_t<X>, detail::vector_like_t<X>::extent>;
+
+// x as a read-only view, without copying.
+template <class X>
+constexpr const_view_t<X> as_const_view(const X& x) {
+    return const_view_t<X>(x);
+}
 
 }  // namespace twolayer

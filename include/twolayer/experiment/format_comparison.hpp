@@ -49,8 +49,7 @@ public:
     }
     void step(const double* x, double y) {
         for (index_t j = 0; j < N; ++j) xs_[j] = format_traits<F>::from_double(x[j]);
-        const vec_view<const S, N> xv(xs_, N);
-        const step_result<C> r = use_master_ ? sgd_.step(net_, master_.ref(), xv, C(y)) : sgd_.step(net_, xv, C(y));
+        const step_result<C> r = use_master_ ? sgd_.step(net_, master_, xs_, C(y)) : sgd_.step(net_, xs_, C(y));
         if (!r) ++result.refused;
     }
     template <index_t PT>
@@ -74,12 +73,11 @@ void run_formats(const format_run_config& cfg, const double* times, int n_times,
     static network<double, N, PT, Act> teacher;
     static network<double, N, P, Act> init;
     gaussian_rng g(cfg.seed, 0);
-    init_network(teacher.ref(), g);
-    init_network(init.ref(), g, second_layer_init::inv_p);
+    init_network(teacher, g);
+    init_network(init, g, second_layer_init::inv_p);
     (students.start(init, cfg), ...);
     gaussian_rng data(cfg.seed, 1);
     double x[N];
-    const vec_view<const double, N> xv(x, N);
     if (n_times > format_run_result::max_points) n_times = format_run_result::max_points;
     int point = 0;
     for (std::uint64_t step = 0; point < n_times; ++step) {
@@ -89,7 +87,7 @@ void run_formats(const format_run_config& cfg, const double* times, int n_times,
         }
         if (point == n_times) break;
         for (index_t j = 0; j < N; ++j) x[j] = data.next();
-        const double y = teacher.forward(xv) + cfg.sigma * data.next();
+        const double y = teacher.forward(x) + cfg.sigma * data.next();
         (students.step(x, y), ...);
     }
 }

@@ -1,5 +1,6 @@
 // Activation functions g with first and second derivatives. Each is a type (compile-time choice
-// on the device); activation_id names them at run time for host tools.
+// on the device) with static value(x), d1(x) = g'(x), d2(x) = g''(x) for any arithmetic type, an id
+// and a name; activation_id names them at run time for host tools.
 #pragma once
 #include <type_traits>
 
@@ -7,6 +8,7 @@
 
 namespace twolayer {
 
+// The activations by name, for run-time choices (with_activation below).
 enum class activation_id { erf, relu, quadratic, tanh, sigmoid, linear, abs };
 
 namespace act {
@@ -24,6 +26,7 @@ struct erf {
     template <class T> static T d2(T x) { return -x * d1(x); }
 };
 
+// g(x) = max(0, x); g'(0) = 0.
 struct relu {
     static constexpr activation_id id = activation_id::relu;
     static constexpr const char* name = "relu";
@@ -32,6 +35,7 @@ struct relu {
     template <class T> static T d2(T) { return T(0); }
 };
 
+// g(x) = x^2 (closed forms exist: the phase-retrieval student).
 struct quadratic {
     static constexpr activation_id id = activation_id::quadratic;
     static constexpr const char* name = "quadratic";
@@ -40,16 +44,19 @@ struct quadratic {
     template <class T> static T d2(T) { return T(2); }
 };
 
+// g(x) = tanh(x). Float uses the library's own rational tanh (core/tanh_float.hpp: the same bits
+// on every target); value is inlined at -Os too.
 struct tanh {
     static constexpr activation_id id = activation_id::tanh;
     static constexpr const char* name = "tanh";
-    template <class T> TWOLAYER_INLINE static T value(T x) { return math::tanh(x); }  // also at -Os
+    template <class T> TWOLAYER_INLINE static T value(T x) { return math::tanh(x); }
     template <class T> static T d1(T x) { T t = math::tanh(x); return T(1) - t * t; }
     // g' from g = tanh(x) itself: the same operations on the same value as d1, without tanh again.
     template <class T> static T d1_from_value(T g) { return T(1) - g * g; }
     template <class T> static T d2(T x) { T t = math::tanh(x); return T(-2) * t * (T(1) - t * t); }
 };
 
+// g(x) = 1 / (1 + exp(-x)), without overflow for any x.
 struct sigmoid {
     static constexpr activation_id id = activation_id::sigmoid;
     static constexpr const char* name = "sigmoid";
@@ -59,6 +66,7 @@ struct sigmoid {
     template <class T> static T d2(T x) { T s = value(x); return s * (T(1) - s) * (T(1) - T(2) * s); }
 };
 
+// g(x) = x (the network is then linear in x).
 struct linear {
     static constexpr activation_id id = activation_id::linear;
     static constexpr const char* name = "linear";
@@ -67,6 +75,7 @@ struct linear {
     template <class T> static T d2(T) { return T(0); }
 };
 
+// g(x) = |x|; g'(0) = 0.
 struct abs {
     static constexpr activation_id id = activation_id::abs;
     static constexpr const char* name = "abs";
@@ -77,6 +86,8 @@ struct abs {
 
 }  // namespace act
 
+// Whether Act gives g'(x) from g(x) (d1_from_value): then the backward pass reuses the forward
+// cache (network.hpp, backward_signal).
 template <class Act, class = void>
 struct has_d1_from_value : std::false_type {};
 template <class Act>
@@ -98,6 +109,7 @@ decltype(auto) with_activation(activation_id id, F&& f) {
     return f(act::abs{});
 }
 
+// The name of an activation ("erf", "relu", ...).
 inline const char* activation_name(activation_id id) {
     return with_activation(id, [](auto a) { return decltype(a)::name; });
 }

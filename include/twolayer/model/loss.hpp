@@ -1,4 +1,5 @@
-// Losses l(yhat, y) with their derivative d l / d yhat.
+// Losses l(yhat, y) with their derivative d l / d yhat. A loss is a type with value(yhat, y) and
+// deriv(yhat, y) in the compute type, and a name; the trainers take one as a template argument.
 #pragma once
 #include "twolayer/core/math.hpp"
 
@@ -12,15 +13,15 @@ struct squared_loss {
 };
 
 // w_c 0.5 (yhat - y)^2 with the class read from the label's sign (y > 0: positive class).
-// Used for last-layer retraining on imbalanced classes with labels +-1.
-template <class T>
+// Used for last-layer retraining on imbalanced classes with labels +-1. C: the compute type.
+template <class C>
 struct weighted_squared_loss {
     static constexpr const char* name = "weighted_squared";
-    T weight_positive = T(1);
-    T weight_negative = T(1);
-    T weight(T y) const { return y > T(0) ? weight_positive : weight_negative; }
-    T value(T yhat, T y) const { T d = yhat - y; return weight(y) * T(0.5) * d * d; }
-    T deriv(T yhat, T y) const { return weight(y) * (yhat - y); }
+    C weight_positive = C(1);
+    C weight_negative = C(1);
+    C weight(C y) const { return y > C(0) ? weight_positive : weight_negative; }
+    C value(C yhat, C y) const { C d = yhat - y; return weight(y) * C(0.5) * d * d; }
+    C deriv(C yhat, C y) const { return weight(y) * (yhat - y); }
 };
 
 // log(1 + exp(-y yhat)) for labels y = +-1, computed without overflow.

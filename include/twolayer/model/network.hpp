@@ -4,8 +4,11 @@
 // network_ref is the same thing as views, the currency of kernels and trainers, so the host can
 // run any N and P at run time on storage it owns.
 // F is the number format (format/traits.hpp): weights, biases and inputs are stored in
-// storage_t<F>; pre-activations, activations, the output and the backward signal are computed
-// and cached in compute_t<F>. For float and double both are the type itself.
+// S = storage_t<F>; pre-activations, activations, the output and the backward signal are computed
+// and cached in C = compute_t<F>. For float and double both are the type itself. (S and C mean
+// the same in every header of the library.)
+// Every function that takes "a network" accepts the network itself or a network_ref, and every
+// sample a vec_view (static or dynamic extent) or a plain array S[N].
 #pragma once
 #include <cstdint>
 
@@ -17,46 +20,102 @@
 
 namespace twolayer {
 
-// The scalars of a network: output bias, last output, which biases are used, and a conservative
-// upper bound on max |W_kj| that lets the guarded SGD step prove an update finite in O(N + P)
-// instead of an extra pass over W (negative = unknown, recomputed when needed).
-// lambda_ahead: the forward cache's lambda holds the pre-activations (bias included) of the
-// sample whose fingerprint (guard::fingerprint) is lambda_ahead_of, under the current W and b;
-// only the fused SGD step sets it (online_sgd::step with a next sample), and whatever could make
-// those pre-activations stale clears it: forward(), every trainer step, W_mut(),
-// hidden_bias_mut(), use_hidden_bias() and invalidate_weight_bound().
+// The scalars of a network and its hidden state.
+//   output_bias, yhat: the output bias c and the last output (plain data).
+//   Which biases the network uses: hidden_bias_on(), output_bias_on(); set by use_hidden_bias()
+//   and use_output_bias().
+//   w_absmax_bound(): a conservative upper bound on max |W_kj| that lets the guarded SGD step prove
+//   an update finite in O(N + P) instead of an extra pass over W (negative: unknown, recomputed
+//   when needed).
+//   The pre-activations computed ahead: the forward cache's lambda may hold the pre-activations
+//   (bias included) of the sample whose fingerprint (guard::fingerprint) is lambda_ahead_of(),
+//   under the current W and b; only the fused SGD step sets them (online_sgd::step with a next
+//   sample).
+// The hidden state changes only through the member functions below, which every writer calls:
+// weights_changed() after any write of W (network::W_mut, init, convert, network_ref's users),
+// forget_lambda_ahead() after a write of b or of the forward cache, and the setters the trainers
+// call after a checked write.
 template <class F>
-struct network_head {
-    storage_t<F> output_bias{};
-    compute_t<F> yhat = compute_t<F>(0);
-    compute_t<F> w_absmax_bound = compute_t<F>(-1);
-    std::uint64_t lambda_ahead_of = 0;
-    bool lambda_ahead = false;
-    bool hidden_bias = false;
-    bool output_bias_on = false;
+class network_head {
+    using C = compute_t<F>;
+
+public:
+    storage_t<F> output_bias{};  // c
+    C yhat = C(0);               // the output of the last forward pass
+
+    bool hidden_bias_on() const { return hidden_bias_on_; }
+    bool output_bias_on() const { return output_bias_on_; }
+    // The hidden biases enter lambda: switching them drops the pre-activations computed ahead.
+    void use_hidden_bias(bool on) {
+        forget_lambda_ahead();
+        hidden_bias_on_ = on;
+    }
+    void use_output_bias(bool on) { output_bias_on_ = on; }
+
+    // W (or b) was written by someone who proved no bound: forget the bound on |W| and the
+    // pre-activations computed ahead.
+    void weights_changed() {
+        w_absmax_bound_ = C(-1);
+        lambda_ahead_ = false;
+    }
+    // lambda no longer holds the pre-activations of the marked sample (b written, lambda
+    // overwritten by a forward pass, or a step that moves W).
+    void forget_lambda_ahead() { lambda_ahead_ = false; }
+
+    // The bound on max |W_kj|; negative when unknown.
+    C w_absmax_bound() const { return w_absmax_bound_; }
+    // After a trainer's checked write of W: the bound it proved for the new W.
+    void set_w_absmax_bound(C bound) { w_absmax_bound_ = bound; }
+
+    // Whether lambda holds pre-activations computed ahead, and which sample's.
+    bool lambda_ahead() const { return lambda_ahead_; }
+    std::uint64_t lambda_ahead_of() const { return lambda_ahead_of_; }
+    // The pre-activations serve one step at most: returns whether they were marked, and clears
+    // the mark.
+    bool take_lambda_ahead() {
+        const bool ahead = lambda_ahead_;
+        lambda_ahead_ = false;
+        return ahead;
+    }
+    // The fused step wrote the pre-activations of the sample with this fingerprint into lambda.
+    void set_lambda_ahead(std::uint64_t fingerprint) {
+        lambda_ahead_of_ = fingerprint;
+        lambda_ahead_ = true;
+    }
+
+private:
+    C w_absmax_bound_ = C(-1);
+    std::uint64_t lambda_ahead_of_ = 0;
+    bool lambda_ahead_ = false;
+    bool hidden_bias_on_ = false;
+    bool output_bias_on_ = false;
 };
 
+// A network as views: the weights, the forward cache and a pointer to the head, with static or
+// run-time extents N and P. What kernels and trainers work on; copying one copies the views, not
+// the network. A static reference converts to a dynamic one, so host code can be written once for
+// any size. Code that writes W or b through a reference calls weights_changed() afterwards.
 template <class F, index_t N, index_t P, class Act>
 struct network_ref {
     using format = F;
-    using T = storage_t<F>;
+    using S = storage_t<F>;
     using C = compute_t<F>;
-    using value_type = T;
+    using value_type = S;
     using compute_type = C;
     using activation = Act;
     static constexpr index_t n_extent = N;
     static constexpr index_t p_extent = P;
 
-    mat_view<T, P, N> W;       // first layer, row k = w_k
-    vec_view<T, P> v;          // second layer
-    vec_view<T, P> b;          // hidden biases (used when head->hidden_bias)
+    mat_view<S, P, N> W;       // first layer, row k = w_k
+    vec_view<S, P> v;          // second layer
+    vec_view<S, P> b;          // hidden biases (used when head->hidden_bias_on())
     vec_view<C, P> lambda;     // forward cache: pre-activations
     vec_view<C, P> g;          // forward cache: g(lambda)
     vec_view<C, P> delta;      // backward cache: d yhat / d lambda_k = v_k g'(lambda_k)
     network_head<F>* head = nullptr;
 
     network_ref() = default;
-    network_ref(mat_view<T, P, N> W_, vec_view<T, P> v_, vec_view<T, P> b_, vec_view<C, P> lambda_,
+    network_ref(mat_view<S, P, N> W_, vec_view<S, P> v_, vec_view<S, P> b_, vec_view<C, P> lambda_,
                 vec_view<C, P> g_, vec_view<C, P> delta_, network_head<F>* head_)
         : W(W_), v(v_), b(b_), lambda(lambda_), g(g_), delta(delta_), head(head_) {}
     // A static reference converts to a dynamic one (host code written once for any size).
@@ -64,29 +123,61 @@ struct network_ref {
     network_ref(const network_ref<F, N2, P2, Act>& o)
         : W(o.W), v(o.v), b(o.b), lambda(o.lambda), g(o.g), delta(o.delta), head(o.head) {}
 
-    index_t inputs() const { return W.cols(); }
-    index_t hidden() const { return W.rows(); }
-    // Weights changed outside a trainer: forget the bound on |W| and any pre-activations computed
-    // ahead by a fused SGD step. Call it after writing W or b through this reference.
-    void invalidate_weight_bound() const {
-        head->w_absmax_bound = C(-1);
-        head->lambda_ahead = false;
-    }
+    index_t inputs() const { return W.cols(); }  // N
+    index_t hidden() const { return W.rows(); }  // P
+    // W or b was written through this reference: forget the bound on |W| and any pre-activations
+    // computed ahead by a fused SGD step (network_head::weights_changed).
+    void weights_changed() const { head->weights_changed(); }
 };
 
-// 1/sqrt(N) in T, the scale of every pre-activation.
-template <class T>
-inline T inv_sqrt(index_t n) {
-    return T(1) / math::sqrt(T(n));
+template <class F, index_t N, index_t P, class Act>
+class network;
+
+// Functions take a network or a network_ref: to_ref gives the reference of either, is_network_v
+// tells whether Net is one of them, ref_of_t is the reference type and format_of_t its format.
+template <class F, index_t N, index_t P, class Act>
+network_ref<F, N, P, Act> to_ref(network<F, N, P, Act>& net) { return net.ref(); }
+template <class F, index_t N, index_t P, class Act>
+const network_ref<F, N, P, Act>& to_ref(const network_ref<F, N, P, Act>& r) { return r; }
+
+namespace detail {
+template <class Net>
+struct network_like : std::false_type {};
+template <class F, index_t N, index_t P, class Act>
+struct network_like<network<F, N, P, Act>> : std::true_type {};
+template <class F, index_t N, index_t P, class Act>
+struct network_like<network_ref<F, N, P, Act>> : std::true_type {};
+}  // namespace detail
+
+template <class Net>
+inline constexpr bool is_network_v = detail::network_like<std::remove_cv_t<std::remove_reference_t<Net>>>::value;
+template <class Net>
+using ref_of_t = std::decay_t<decltype(to_ref(std::declval<Net&>()))>;
+template <class Net>
+using format_of_t = typename ref_of_t<Net>::format;
+
+// The reference of a network that is only read (convert_network's source, order parameters):
+// also from a const network. Nothing is written through it.
+template <class F, index_t N, index_t P, class Act>
+network_ref<F, N, P, Act> read_ref(const network<F, N, P, Act>& net) {
+    return const_cast<network<F, N, P, Act>&>(net).ref();
+}
+template <class F, index_t N, index_t P, class Act>
+const network_ref<F, N, P, Act>& read_ref(const network_ref<F, N, P, Act>& r) { return r; }
+
+// 1/sqrt(N) in C, the scale of every pre-activation.
+template <class C>
+inline C inv_sqrt(index_t n) {
+    return C(1) / math::sqrt(C(n));
 }
 
 // The forward pass from its pre-activations: lambda (bias included) in the cache, fills g,
-// stores and returns yhat.
+// stores and returns yhat. (The second half of forward(); the fused SGD step starts here.)
 template <class F, index_t N, index_t P, class Act, class Arch = arch::default_arch>
 compute_t<F> forward_from_lambda(const network_ref<F, N, P, Act>& net, Arch arch = {}) {
     using C = compute_t<F>;
     activate(Act{}, vec_view<const C, P>(net.lambda), net.g, arch);
-    C y(net.head->output_bias_on ? value_of<F>(net.head->output_bias) : C(0));
+    C y(net.head->output_bias_on() ? value_of<F>(net.head->output_bias) : C(0));
     for (index_t k = 0; k < net.hidden(); ++k) y += value_of<F>(net.v[k]) * net.g[k];
     net.head->yhat = y;
     return y;
@@ -95,29 +186,44 @@ compute_t<F> forward_from_lambda(const network_ref<F, N, P, Act>& net, Arch arch
 // lambda_k += b_k when the network uses hidden biases.
 template <class F, index_t N, index_t P, class Act>
 void add_hidden_bias(const network_ref<F, N, P, Act>& net) {
-    if (!net.head->hidden_bias) return;
+    if (!net.head->hidden_bias_on()) return;
     for (index_t k = 0; k < net.hidden(); ++k) net.lambda[k] = net.lambda[k] + value_of<F>(net.b[k]);
 }
 
-// Forward pass: fills lambda and g, stores and returns yhat.
-template <class F, index_t N, index_t P, class Act, index_t EX, class Arch = arch::default_arch>
-compute_t<F> forward(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x, Arch arch = {}) {
+namespace detail {
+template <class F, index_t N, index_t P, class Act, index_t EX, class Arch>
+compute_t<F> forward_pass(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x, Arch arch) {
     static_assert(EX == dynamic_extent || N == dynamic_extent || EX == N,
                   "forward: the sample has a different number of inputs than the network");
+    using S = storage_t<F>;
     using C = compute_t<F>;
-    net.head->lambda_ahead = false;  // lambda is overwritten
-    const mat_view<const storage_t<F>, P, N> W(net.W);
-    if (net.head->hidden_bias) {
-        gemv_bias(W, x, vec_view<const storage_t<F>, P>(net.b), net.lambda, inv_sqrt<C>(net.inputs()), arch);
+    net.head->forget_lambda_ahead();  // lambda is overwritten
+    const mat_view<const S, P, N> W(net.W);
+    if (net.head->hidden_bias_on()) {
+        gemv_bias(W, x, vec_view<const S, P>(net.b), net.lambda, inv_sqrt<C>(net.inputs()), arch);
     } else {
         gemv(W, x, net.lambda, inv_sqrt<C>(net.inputs()), arch);
     }
     return forward_from_lambda(net, arch);
 }
+}  // namespace detail
+
+// Forward pass of net (a network or a network_ref) on sample x (a vec_view or an array of S):
+// fills lambda and g, stores and returns yhat. Drops pre-activations computed ahead.
+template <class Net, class X, class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_vector_like_v<X>, int> = 0>
+compute_t<format_of_t<Net>> forward(Net&& net, const X& x, Arch arch = {}) {
+    static_assert(std::is_same<element_of_t<X>, storage_t<format_of_t<Net>>>::value,
+                  "forward: the sample's element type is not the network's storage type");
+    return detail::forward_pass(to_ref(net), as_const_view(x), arch);
+}
 
 // Backward signal after forward: delta_k = d yhat / d lambda_k = v_k g'(lambda_k).
-template <class F, index_t N, index_t P, class Act>
-void backward_signal(const network_ref<F, N, P, Act>& net) {
+template <class Net, std::enable_if_t<is_network_v<Net>, int> = 0>
+void backward_signal(Net&& n) {
+    const auto& net = to_ref(n);
+    using F = format_of_t<Net>;
+    using Act = typename ref_of_t<Net>::activation;
     for (index_t k = 0; k < net.hidden(); ++k) {
         if constexpr (has_d1_from_value<Act>::value) {
             net.delta[k] = value_of<F>(net.v[k]) * Act::d1_from_value(net.g[k]);  // same bits as d1
@@ -127,7 +233,9 @@ void backward_signal(const network_ref<F, N, P, Act>& net) {
     }
 }
 
-// Owning network. Sizes are template parameters; the object holds weights and forward cache.
+// Owning network: N inputs, P hidden units, activation Act, number format F. Sizes are template
+// parameters; the object holds the weights, the forward cache and the head (no heap). Starts with
+// W = 0, v = 1, biases 0 and off; see init.hpp for initializations.
 template <class F, index_t N, index_t P, class Act = act::erf>
 class network {
     static_assert(N >= 1, "twolayer::network<F, N, P>: N (inputs) must be at least 1");
@@ -136,75 +244,78 @@ class network {
                   "twolayer::network<F, N, P>: the format must hold values up to at least 4 (Gaussian "
                   "inputs and weights); for 16/32-bit fixed point use q3_12 / q4_27, not q15 / q31");
 
-    using T = storage_t<F>;
+    using S = storage_t<F>;
     using C = compute_t<F>;
 
 public:
     using format = F;
-    using value_type = T;
+    using value_type = S;
     using compute_type = C;
     using activation = Act;
     using ref_type = network_ref<F, N, P, Act>;
     static constexpr index_t inputs() { return N; }
     static constexpr index_t hidden() { return P; }
+    // W, v, the hidden biases and c (whether or not the biases are used).
     static constexpr index_t parameter_count() { return P * N + 2 * P + 1; }
 
     network() {
-        fill(W_.view().flat(), T{});
+        fill(W_.view().flat(), S{});
         fill(v_.view(), store_as<F>(C(1)));
-        fill(b_.view(), T{});
+        fill(b_.view(), S{});
         fill(lambda_.view(), C(0));
         fill(g_.view(), C(0));
         fill(delta_.view(), C(0));
     }
 
+    // The network as views with static extents (what to_ref gives; free to make).
     ref_type ref() {
         return {W_.view(), v_.view(), b_.view(), lambda_.view(), g_.view(), delta_.view(), &head_};
     }
 
-    // Read access.
-    mat_view<const T, P, N> W() const { return W_.view(); }
-    vec_view<const T, P> v() const { return v_.view(); }
-    vec_view<const T, P> hidden_bias() const { return b_.view(); }
-    T output_bias() const { return head_.output_bias; }
+    // Read access: parameters, the forward cache of the last forward pass, which biases are used.
+    mat_view<const S, P, N> W() const { return W_.view(); }
+    vec_view<const S, P> v() const { return v_.view(); }
+    vec_view<const S, P> hidden_bias() const { return b_.view(); }
+    S output_bias() const { return head_.output_bias; }
     vec_view<const C, P> lambda() const { return lambda_.view(); }
     vec_view<const C, P> g() const { return g_.view(); }
     C output() const { return head_.yhat; }
-    bool uses_hidden_bias() const { return head_.hidden_bias; }
-    bool uses_output_bias() const { return head_.output_bias_on; }
+    bool uses_hidden_bias() const { return head_.hidden_bias_on(); }
+    bool uses_output_bias() const { return head_.output_bias_on(); }
 
-    // Write access (invalidates the trainer's bound on |W|).
-    // (W and b also drop pre-activations computed ahead by a fused SGD step; v and c do not
-    // enter them.)
-    mat_view<T, P, N> W_mut() {
-        head_.w_absmax_bound = C(-1);
-        head_.lambda_ahead = false;
+    // Write access. W_mut() forgets the trainers' bound on |W| and the pre-activations computed
+    // ahead by a fused SGD step (weights_changed); hidden_bias_mut() and use_hidden_bias() forget
+    // the latter; v and c do not enter them.
+    mat_view<S, P, N> W_mut() {
+        head_.weights_changed();
         return W_.view();
     }
-    vec_view<T, P> v_mut() { return v_.view(); }
-    vec_view<T, P> hidden_bias_mut() { head_.lambda_ahead = false; return b_.view(); }
-    void set_output_bias(T c) { head_.output_bias = c; }
-    void use_hidden_bias(bool on) { head_.lambda_ahead = false; head_.hidden_bias = on; }
-    void use_output_bias(bool on) { head_.output_bias_on = on; }
+    vec_view<S, P> v_mut() { return v_.view(); }
+    vec_view<S, P> hidden_bias_mut() {
+        head_.forget_lambda_ahead();
+        return b_.view();
+    }
+    void set_output_bias(S c) { head_.output_bias = c; }
+    void use_hidden_bias(bool on) { head_.use_hidden_bias(on); }
+    void use_output_bias(bool on) { head_.use_output_bias(on); }
 
-    template <index_t EX, class Arch = arch::default_arch>
-    C forward(vec_view<const T, EX> x, Arch a = {}) { return twolayer::forward(ref(), x, a); }
-    C forward(const T (&x)[N]) { return forward(vec_view<const T, N>(x, N)); }
+    // Forward pass on x (a vec_view or an array of N values of S): twolayer::forward.
+    template <class X, class Arch = arch::default_arch, std::enable_if_t<is_vector_like_v<X>, int> = 0>
+    C forward(const X& x, Arch a = {}) {
+        static_assert(std::is_same<element_of_t<X>, S>::value,
+                      "network::forward: the sample's element type is not the network's storage type");
+        const const_view_t<X> xv(x);
+        return detail::forward_pass(ref(), xv, a);
+    }
 
 private:
-    mat<T, P, N> W_;
-    vec<T, P> v_;
-    vec<T, P> b_;
+    mat<S, P, N> W_;
+    vec<S, P> v_;
+    vec<S, P> b_;
     vec<C, P> lambda_;
     vec<C, P> g_;
     vec<C, P> delta_;
     network_head<F> head_;
 };
-
-// Trainers accept a network or a reference to one.
-template <class F, index_t N, index_t P, class Act>
-network_ref<F, N, P, Act> to_ref(network<F, N, P, Act>& net) { return net.ref(); }
-template <class F, index_t N, index_t P, class Act>
-const network_ref<F, N, P, Act>& to_ref(const network_ref<F, N, P, Act>& r) { return r; }
 
 }  // namespace twolayer

@@ -52,12 +52,22 @@ double generalization_error(const order_parameters<P, PT>& op, vec_view<const V,
     return 0.5 * (ss + tt - 2 * st);
 }
 
-// The same, straight from two networks of the same activation (any formats).
-template <class FS, class FT, index_t N, index_t P, index_t PT, class Act>
-double generalization_error(network<FS, N, P, Act>& student, network<FT, N, PT, Act>& teacher) {
-    order_parameters<P, PT> op;
-    compute_order_parameters(student.ref(), teacher.ref(), op);
-    return generalization_error<Act>(op, student.v(), teacher.v());
+// The same, straight from two networks (networks or network_refs with static P, any formats) of
+// the same activation.
+template <class Student, class Teacher,
+          std::enable_if_t<is_network_v<Student> && is_network_v<Teacher>, int> = 0>
+double generalization_error(const Student& student, const Teacher& teacher) {
+    using RS = ref_of_t<Student>;
+    using RT = ref_of_t<Teacher>;
+    using Act = typename RS::activation;
+    static_assert(std::is_same<Act, typename RT::activation>::value,
+                  "generalization_error: student and teacher have different activations");
+    const auto& s = read_ref(student);
+    const auto& t = read_ref(teacher);
+    order_parameters<RS::p_extent, RT::p_extent> op;
+    compute_order_parameters(s, t, op);
+    return generalization_error<Act>(op, vec_view<const typename RS::S, RS::p_extent>(s.v),
+                                     vec_view<const typename RT::S, RT::p_extent>(t.v));
 }
 
 }  // namespace twolayer

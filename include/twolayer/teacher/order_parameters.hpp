@@ -29,12 +29,15 @@ void overlaps(mat_view<const A, RA, CA> a, mat_view<const B, RB, CB> b, mat_view
 }
 }  // namespace detail
 
-// Student and teacher may be in different formats (a Q3.12 student against a double teacher).
-template <class FS, class FT, index_t N, index_t P, index_t PT, class Act, class ActT>
-void compute_order_parameters(const network_ref<FS, N, P, Act>& student, const network_ref<FT, N, PT, ActT>& teacher,
-                              order_parameters<P, PT>& out) {
-    const mat_view<const storage_t<FS>, P, N> W = student.W;
-    const mat_view<const storage_t<FT>, PT, N> Wt = teacher.W;
+// Student and teacher: networks or network_refs, which may be in different formats (a Q3.12
+// student against a double teacher).
+template <class Student, class Teacher, index_t P, index_t PT,
+          std::enable_if_t<is_network_v<Student> && is_network_v<Teacher>, int> = 0>
+void compute_order_parameters(const Student& student, const Teacher& teacher, order_parameters<P, PT>& out) {
+    using RS = ref_of_t<Student>;
+    using RT = ref_of_t<Teacher>;
+    const mat_view<const typename RS::S, P, RS::n_extent> W = read_ref(student).W;
+    const mat_view<const typename RT::S, PT, RT::n_extent> Wt = read_ref(teacher).W;
     detail::overlaps(W, W, out.Q.view());
     detail::overlaps(W, Wt, out.R.view());
     detail::overlaps(Wt, Wt, out.T.view());

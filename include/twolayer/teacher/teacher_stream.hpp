@@ -17,7 +17,7 @@ public:
     teacher_stream(std::uint64_t seed, std::uint64_t stream = 0, T sigma = T(0))
         : samples_(seed, stream + 1), sigma_(sigma) {
         gaussian_rng init(seed, stream);
-        init_network(net_.ref(), init, second_layer_init::one);
+        init_network(net_, init, second_layer_init::one);
     }
 
     network<T, N, PT, Act>& teacher() { return net_; }
@@ -26,7 +26,7 @@ public:
     // Fills x with a fresh input and returns its noisy label.
     T draw(vec_view<T, N> x) {
         for (index_t j = 0; j < x.size(); ++j) x[j] = samples_.gaussian<T>();
-        const T clean = net_.forward(vec_view<const T, N>(x));
+        const T clean = net_.forward(x);
         return sigma_ == T(0) ? clean : T(clean + sigma_ * samples_.gaussian<T>());
     }
 

@@ -1,5 +1,5 @@
 // Full-batch gradient descent and mini-batch SGD over a fixed-size dataset. The gradient is the
-// mean over the batch (summed in the arithmetic type); the update is checked whole before any
+// mean over the batch (summed in the compute type); the update is checked whole before any
 // weight is written, then stored with the trainer's rounding policy, or applied to a master copy
 // and stored from it (as in online_sgd).
 #pragma once
@@ -13,110 +13,141 @@
 
 namespace twolayer {
 
-// Stateless core, on views: usable with any storage. gd_trainer below owns its gradients.
-template <class F, class Loss = squared_loss>
+// The pieces of one batch step, stateless and on views (usable with any storage): gd_trainer
+// runs them in order, accumulate -> plan -> check -> write.
+template <class F>
 struct batch_step {
     using S = storage_t<F>;
-    using T = compute_t<F>;
-    struct no_master {};
+    using C = compute_t<F>;
+    struct no_master {
+        using compute_type = C;
+    };
 
-    train_config<T> config{};
-    Loss loss{};
-
-    // One step on the samples idx(0) .. idx(count - 1). M: master_ref<T, ...> or no_master (null).
-    template <index_t N, index_t P, class Act, index_t M, index_t DN, index_t GN, index_t GP,
-              class IndexFn, class Rnd, class Master = no_master, class Arch = arch::default_arch>
-    step_result<T> run(const network_ref<F, N, P, Act>& net, const dataset_ref<S, M, DN>& data,
-                       const gradients_ref<T, GN, GP>& grads, index_t count, IndexFn idx,
-                       std::uint64_t step_number, Rnd& rnd, Master* master = nullptr, Arch arch = {}) const {
-        constexpr bool has_master = !std::is_same<Master, no_master>::value;
-        step_result<T> r;
-        auto fail = [&r](step_status s) { r.status = s; return r; };
-        if (!guard::config_ok(config)) return fail(step_status::bad_config);
-        if (count == 0) return fail(step_status::empty_batch);
-        net.head->lambda_ahead = false;  // pre-activations of a fused online step: this step moves W
+    // Sample, label and output checks, forward, loss and gradients of the samples
+    // idx(0) .. idx(count - 1): the mean loss, or the first failure (with the sample's index).
+    template <class Net, class Data, class IndexFn, class Loss, class Grads, class Arch>
+    static step_result<C> accumulate(const Net& net, const Data& data, index_t count, IndexFn idx, const Loss& loss,
+                                     const Grads& grads, Arch arch) {
+        step_result<C> r;
         grads.zero();
-        T loss_sum(0);
+        C loss_sum(0);
         for (index_t i = 0; i < count; ++i) {
             const index_t mu = idx(i);
             r.sample = mu;
-            vec_view<const S, DN> x = data.sample(mu);
-            if (!guard::scan<F>(x).finite) return fail(step_status::nonfinite_input);
-            const T y = value_of<F>(data.y[mu]);
-            if (!math::isfinite(y)) return fail(step_status::nonfinite_label);
-            const T yhat = forward(net, x, arch);
-            const T dl = loss.deriv(yhat, y);
-            if (!math::isfinite(yhat) || !math::isfinite(dl)) return fail(step_status::nonfinite_output);
+            const auto x = data.sample(mu);
+            if (!guard::scan<F>(x).finite) return failed(r, step_status::nonfinite_input);
+            const C y = value_of<F>(data.y[mu]);
+            if (!math::isfinite(y)) return failed(r, step_status::nonfinite_label);
+            const C yhat = forward(net, x, arch);
+            const C dl = loss.deriv(yhat, y);
+            if (!math::isfinite(yhat) || !math::isfinite(dl)) return failed(r, step_status::nonfinite_output);
             loss_sum += loss.value(yhat, y);
             accumulate_gradients(net, x, dl, grads, arch);
         }
         r.sample = 0;
-        r.loss = T(loss_sum / T(count));
-
-        const T s = config.schedule ? config.schedule(step_number, config.schedule_ctx) : T(1);
-        if (!guard::rate_ok(s)) return fail(step_status::bad_config);
-        const T per_n = config.scaling == lr_scaling::teacher_student ? T(1) / T(net.inputs()) : T(1);
-        const T mean = T(1) / T(count);
-        const T lr_w = config.lr_w * s, lr_v = config.lr_v * s * per_n, lr_b = config.lr_b * s * per_n;
-        // theta' = decay theta + alpha grad_sum  (decay = 1 - lr wd, alpha = -lr / count)
-        const param_update w{config.train_w, -lr_w * mean, T(1) - lr_w * config.weight_decay_w};
-        const param_update v{config.train_v, -lr_v * mean, T(1) - lr_v * config.weight_decay_v};
-        const param_update hb{config.train_b && net.head->hidden_bias, -lr_b * mean, T(1)};
-        const param_update ob{config.train_b && net.head->output_bias_on, -lr_b * mean, T(1)};
-        const guard::limits<F> lim(config);
-        const vec_view<T, 1> dc(grads.dc, 1);
-
-        // The parameters the update applies to: the master copy, or the network itself.
-        T w_max(0);
-        step_status st;
-        if constexpr (has_master) {
-            const vec_view<T, 1> c(master->c, 1);
-            st = check(w, master->W.flat(), grads.dW.flat(), lim, &w_max);
-            if (st == step_status::ok) st = check(v, master->v, grads.dv, lim, nullptr);
-            if (st == step_status::ok) st = check(hb, master->b, grads.db, lim, nullptr);
-            if (st == step_status::ok) st = check(ob, c, dc, lim, nullptr);
-            if (st != step_status::ok) return fail(st);
-            apply(w, master->W.flat(), grads.dW.flat(), rnd, net.W.flat());
-            apply(v, master->v, grads.dv, rnd, net.v);
-            apply(hb, master->b, grads.db, rnd, net.b);
-            apply(ob, c, dc, rnd, vec_view<S, 1>(&net.head->output_bias, 1));
-            if (w.on) *master->w_absmax_bound = w_max * (T(1) + T(8 * format_traits<F>::resolution));
-            if (w.on) net.head->w_absmax_bound = lim.rounded_magnitude(*master->w_absmax_bound);
-        } else {
-            const vec_view<S, 1> c(&net.head->output_bias, 1);
-            st = check(w, net.W.flat(), grads.dW.flat(), lim, &w_max);
-            if (st == step_status::ok) st = check(v, net.v, grads.dv, lim, nullptr);
-            if (st == step_status::ok) st = check(hb, net.b, grads.db, lim, nullptr);
-            if (st == step_status::ok) st = check(ob, c, dc, lim, nullptr);
-            if (st != step_status::ok) return fail(st);
-            apply(w, net.W.flat(), grads.dW.flat(), rnd);
-            apply(v, net.v, grads.dv, rnd);
-            apply(hb, net.b, grads.db, rnd);
-            apply(ob, c, dc, rnd);
-            if (w.on)
-                net.head->w_absmax_bound = w_max * (T(1) + T(8 * format_traits<F>::resolution)) +
-                                           T(2 * format_traits<F>::step_abs);
-        }
+        r.loss = C(loss_sum / C(count));
         return r;
     }
 
-private:
+    // One parameter group's update, theta' = decay theta + alpha grad_sum.
     struct param_update {
         bool on;
-        T alpha;
-        T decay;
+        C alpha;
+        C decay;
+    };
+    // The update of every group (alpha = -lr / count, decay = 1 - lr wd) and what a weight may
+    // become; s: the schedule's factor.
+    struct update_plan {
+        param_update w, v, hb, ob;
+        guard::limits<F> lim;
+
+        template <class Net>
+        update_plan(const train_config<C>& config, const Net& net, index_t count, C s)
+            : w{}, v{}, hb{}, ob{}, lim(config) {
+            const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
+            const C mean = C(1) / C(count);
+            const C lr_w = config.lr_w * s, lr_v = config.lr_v * s * per_n, lr_b = config.lr_b * s * per_n;
+            w = {config.train_w, -lr_w * mean, C(1) - lr_w * config.weight_decay_w};
+            v = {config.train_v, -lr_v * mean, C(1) - lr_v * config.weight_decay_v};
+            hb = {config.train_b && net.head->hidden_bias_on(), -lr_b * mean, C(1)};
+            ob = {config.train_b && net.head->output_bias_on(), -lr_b * mean, C(1)};
+        }
     };
 
-    // p: stored parameters (P = S) or master values (P = T).
+    // Every new value finite and within the ceiling, read-only; w_max: the largest |W'|. The
+    // values updated are the master copy's if there is one (Master = master_ref), else the
+    // network's.
+    template <class Net, class Master, class Grads>
+    static step_status check(const update_plan& u, const Net& net, Master* master, const Grads& grads, C& w_max) {
+        const auto t = targets(net, master);
+        step_status st = check_group(u.w, t.W, grads.dW.flat(), u.lim, &w_max);
+        if (st == step_status::ok) st = check_group(u.v, t.v, grads.dv, u.lim, nullptr);
+        if (st == step_status::ok) st = check_group(u.hb, t.b, grads.db, u.lim, nullptr);
+        if (st == step_status::ok) st = check_group(u.ob, t.c, vec_view<C, 1>(grads.dc, 1), u.lim, nullptr);
+        return st;
+    }
+
+    // Writes every group (after check passed) and records the bound on |W'| (w_max from check):
+    // stored values updated with the rounding policy, or master values updated exactly and then
+    // stored to nearest into the network.
+    template <class Net, class Master, class Grads, class Rnd>
+    static void write(const update_plan& u, const Net& net, Master* master, const Grads& grads, Rnd& rnd, C w_max) {
+        const auto t = targets(net, master);
+        write_group(u.w, t.W, grads.dW.flat(), rnd, t.W_store);
+        write_group(u.v, t.v, grads.dv, rnd, t.v_store);
+        write_group(u.hb, t.b, grads.db, rnd, t.b_store);
+        write_group(u.ob, t.c, vec_view<C, 1>(grads.dc, 1), rnd, t.c_store);
+        if (!u.w.on) return;
+        const C margin = C(1) + C(8 * format_traits<F>::resolution);
+        if constexpr (std::is_same<Master, no_master>::value) {
+            net.head->set_w_absmax_bound(w_max * margin + C(2 * format_traits<F>::step_abs));
+        } else {
+            *master->w_absmax_bound = w_max * margin;
+            net.head->set_w_absmax_bound(u.lim.rounded_magnitude(*master->w_absmax_bound));
+        }
+    }
+
+private:
+    static step_result<C> failed(step_result<C> r, step_status s) {
+        r.status = s;
+        return r;
+    }
+
+    // No second copy to store into (the update is applied to the stored values themselves).
+    struct no_store {};
+    // The values an update applies to (W flat, v, b, c), and where they are stored afterwards.
+    template <class Vw, class Vv, class Vc, class Sw, class Sv, class Sc>
+    struct target_set {
+        Vw W;
+        Vv v, b;
+        Vc c;
+        Sw W_store;
+        Sv v_store, b_store;
+        Sc c_store;
+    };
+    template <class Net, class Master>
+    static auto targets(const Net& net, Master* master) {
+        const vec_view<S, 1> c(&net.head->output_bias, 1);
+        if constexpr (std::is_same<Master, no_master>::value) {
+            using Targets = target_set<decltype(net.W.flat()), decltype(net.v), vec_view<S, 1>, no_store, no_store, no_store>;
+            return Targets{net.W.flat(), net.v, net.b, c, {}, {}, {}, {}};
+        } else {
+            using Targets = target_set<decltype(master->W.flat()), decltype(master->v), vec_view<C, 1>, decltype(net.W.flat()),
+                                 decltype(net.v), vec_view<S, 1>>;
+            return Targets{master->W.flat(), master->v, master->b, vec_view<C, 1>(master->c, 1), net.W.flat(), net.v, net.b, c};
+        }
+    }
+
+    // p: stored parameters (Pt = S) or master values (Pt = C).
     template <class Pt, index_t E1, index_t E2>
-    static step_status check(const param_update& u, vec_view<Pt, E1> p, vec_view<T, E2> g,
-                             const guard::limits<F>& lim, T* absmax) {
+    static step_status check_group(const param_update& u, vec_view<Pt, E1> p, vec_view<C, E2> g,
+                                   const guard::limits<F>& lim, C* absmax) {
         if (!u.on) return step_status::ok;
         if (!math::isfinite(u.alpha) || !math::isfinite(u.decay)) return step_status::nonfinite_update;
         for (index_t i = 0; i < p.size(); ++i) {
-            T old;
-            if constexpr (std::is_same<Pt, T>::value) old = p[i]; else old = value_of<F>(p[i]);
-            const T val = updated(old, u.alpha * g[i], u.decay);
+            C old;
+            if constexpr (std::is_same<Pt, C>::value) old = p[i]; else old = value_of<F>(p[i]);
+            const C val = updated(old, u.alpha * g[i], u.decay);
             if (!lim.ok(val)) return lim.reason(val);
             if (absmax && math::abs(val) > *absmax) *absmax = math::abs(val);
         }
@@ -125,90 +156,177 @@ private:
 
     // Stored parameters, updated in place with the rounding policy.
     template <class Rnd, index_t E1, index_t E2>
-    static void apply(const param_update& u, vec_view<S, E1> p, vec_view<T, E2> g, Rnd& rnd) {
+    static void write_group(const param_update& u, vec_view<S, E1> p, vec_view<C, E2> g, Rnd& rnd, no_store) {
         if (!u.on) return;
         for (index_t i = 0; i < p.size(); ++i) p[i] = apply_update<F>(p[i], u.alpha * g[i], u.decay, rnd);
     }
     // Master values, updated exactly, then stored (to nearest) into the network.
     template <class Rnd, index_t E1, index_t E2, index_t E3>
-    static void apply(const param_update& u, vec_view<T, E1> m, vec_view<T, E2> g, Rnd&, vec_view<S, E3> p) {
+    static void write_group(const param_update& u, vec_view<C, E1> m, vec_view<C, E2> g, Rnd&, vec_view<S, E3> p) {
         if (!u.on) return;
         for (index_t i = 0; i < m.size(); ++i) p[i] = store_as<F>(m[i] = updated(m[i], u.alpha * g[i], u.decay));
     }
 };
 
-// Full-batch GD and mini-batch SGD with gradient storage in the object. With attach_master(),
-// every step updates the master copy and stores it into the network.
+// Full-batch GD and mini-batch SGD on networks of format F with N inputs and P hidden units,
+// with the gradient storage in the object. net: a network or a network_ref; data: a dataset or
+// a dataset_ref of storage_t<F>; master (optional, per call): a master_weights or a master_ref,
+// to which every update goes and from which the network is stored. Every step is guarded.
 template <class F, index_t N, index_t P, class Loss = squared_loss, class Rounding = round_nearest>
 class gd_trainer {
     using S = storage_t<F>;
-    using T = compute_t<F>;
+    using C = compute_t<F>;
+    template <class A>
+    using if_arch = std::enable_if_t<std::is_base_of<kernels::scalar, A>::value, int>;
+    template <class D>
+    using if_data = std::enable_if_t<is_dataset_v<D>, int>;
+    template <class M>
+    using if_master = std::enable_if_t<is_master_v<M>, int>;
+    using no_master = typename batch_step<F>::no_master;
 
 public:
-    batch_step<F, Loss> core{};
+    train_config<C> config{};  // rates, what is trained, decay, scaling, limit, schedule
+    Loss loss{};
     Rounding rounding{};
 
     gd_trainer() = default;
-    explicit gd_trainer(const train_config<T>& c, Loss l = Loss{}, Rounding r = Rounding{})
-        : core{c, l}, rounding(r) {}
+    explicit gd_trainer(const train_config<C>& c, Loss l = Loss{}, Rounding r = Rounding{})
+        : config(c), loss(l), rounding(r) {}
 
-    train_config<T>& config() { return core.config; }
-    std::uint64_t steps() const { return steps_; }
-    std::uint64_t rejected() const { return rejected_; }
-    void attach_master(master_ref<T, N, P> m) { master_ = m; has_master_ = true; }
-    void detach_master() { has_master_ = false; }
+    std::uint64_t steps() const { return steps_; }        // accepted steps
+    std::uint64_t rejected() const { return rejected_; }  // steps refused by the guard
+    // The gradient sums of the last step (also of a refused one, as far as it got).
+    const gradients<C, N, P>& last_gradients() const { return grads_; }
 
     // One GD step on the whole dataset.
-    template <class Net, index_t M, class Arch = arch::default_arch>
-    step_result<T> full_batch(Net&& net, const dataset_ref<S, M, N>& data, Arch a = {}) {
-        return run(to_ref(net), data, data.samples(), [](index_t i) { return i; }, a);
+    template <class Net, class D, class Arch = arch::default_arch, if_data<D> = 0, if_arch<Arch> = 0>
+    step_result<C> full_batch(Net&& net, const D& data, Arch a = {}) {
+        return run(net, no_master_ptr(), data, to_ref(data).samples(), all(), a);
+    }
+    template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
+              if_arch<Arch> = 0>
+    step_result<C> full_batch(Net&& net, M&& master, const D& data, Arch a = {}) {
+        auto m = to_ref(master);
+        return run(net, &m, data, to_ref(data).samples(), all(), a);
     }
 
     // One SGD step on samples first, first+1, ... (count of them, wrapping around the end).
-    template <class Net, index_t M, class Arch = arch::default_arch>
-    step_result<T> minibatch(Net&& net, const dataset_ref<S, M, N>& data, index_t first, index_t count_,
-                             Arch a = {}) {
-        const index_t m = data.samples();
-        return run(to_ref(net), data, count_, [first, m](index_t i) { return (first + i) % m; }, a);
+    template <class Net, class D, class Arch = arch::default_arch, if_data<D> = 0, if_arch<Arch> = 0>
+    step_result<C> minibatch(Net&& net, const D& data, index_t first, index_t count, Arch a = {}) {
+        return run(net, no_master_ptr(), data, count, window(first, to_ref(data).samples()), a);
+    }
+    template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
+              if_arch<Arch> = 0>
+    step_result<C> minibatch(Net&& net, M&& master, const D& data, index_t first, index_t count, Arch a = {}) {
+        auto m = to_ref(master);
+        return run(net, &m, data, count, window(first, to_ref(data).samples()), a);
     }
 
-    // One SGD step on the given sample indices (any sampling scheme the caller likes).
-    template <class Net, index_t M, class Arch = arch::default_arch>
-    step_result<T> on_indices(Net&& net, const dataset_ref<S, M, N>& data, const index_t* idx,
-                              index_t count_, Arch a = {}) {
-        return run(to_ref(net), data, count_, [idx](index_t i) { return idx[i]; }, a);
+    // One SGD step on the given sample indices idx[0 .. count) (any sampling scheme).
+    template <class Net, class D, class Arch = arch::default_arch, if_data<D> = 0, if_arch<Arch> = 0>
+    step_result<C> on_indices(Net&& net, const D& data, const index_t* idx, index_t count, Arch a = {}) {
+        return run(net, no_master_ptr(), data, count, listed(idx), a);
     }
-
-    const gradients<T, N, P>& last_gradients() const { return grads_; }
+    template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
+              if_arch<Arch> = 0>
+    step_result<C> on_indices(Net&& net, M&& master, const D& data, const index_t* idx, index_t count, Arch a = {}) {
+        auto m = to_ref(master);
+        return run(net, &m, data, count, listed(idx), a);
+    }
 
 private:
-    gradients<T, N, P> grads_{};
-    master_ref<T, N, P> master_{};
-    bool has_master_ = false;
+    gradients<C, N, P> grads_{};
     std::uint64_t steps_ = 0;
     std::uint64_t rejected_ = 0;
 
-    template <class Ref, index_t M, class IndexFn, class Arch>
-    step_result<T> run(const Ref& net, const dataset_ref<S, M, N>& data, index_t count_, IndexFn idx, Arch a) {
-        using none = typename batch_step<F, Loss>::no_master;
-        const step_result<T> r =
-            has_master_ ? core.run(net, data, grads_.ref(), count_, idx, steps_, rounding, &master_, a)
-                        : core.run(net, data, grads_.ref(), count_, idx, steps_, rounding, static_cast<none*>(nullptr), a);
+    static no_master* no_master_ptr() { return nullptr; }
+    // The batches' sample orders.
+    struct all {
+        index_t operator()(index_t i) const { return i; }
+    };
+    struct window {
+        index_t first, m;
+        window(index_t f, index_t m_) : first(f), m(m_) {}
+        index_t operator()(index_t i) const { return (first + i) % m; }
+    };
+    struct listed {
+        const index_t* idx;
+        explicit listed(const index_t* i) : idx(i) {}
+        index_t operator()(index_t i) const { return idx[i]; }
+    };
+
+    // The trainer's format and sizes against the network's, the dataset's and the master's: one
+    // static_assert that says which does not match (and no cascade of errors after it).
+    template <class Net, class D, class M>
+    static constexpr bool accepts() {
+        constexpr bool same_format = std::is_same<format_of_t<Net>, F>::value;
+        static_assert(same_format,
+                      "gd_trainer<F, ...>: the network's number format is not the trainer's (train network<F, ...> "
+                      "with gd_trainer<F, ...>)");
+        using R = ref_of_t<Net>;
+        constexpr bool same_size = (R::n_extent == N || R::n_extent == dynamic_extent) &&
+                                   (R::p_extent == P || R::p_extent == dynamic_extent);
+        static_assert(!same_format || same_size, "gd_trainer<F, N, P>: the network's N or P is not the trainer's");
+        using DR = std::decay_t<decltype(to_ref(std::declval<const D&>()))>;
+        constexpr bool data_ok = std::is_same<typename DR::value_type, S>::value &&
+                                 (DR::n_extent == N || DR::n_extent == dynamic_extent);
+        static_assert(!same_format || !same_size || data_ok,
+                      "gd_trainer<F, N, ...>: the dataset is not of storage_t<F> with N inputs");
+        constexpr bool master_ok = std::is_same<typename M::compute_type, C>::value;
+        static_assert(!same_format || !same_size || !data_ok || master_ok,
+                      "gd_trainer<F, ...>: the master copy is not in compute_t<F>");
+        return same_format && same_size && data_ok && master_ok;
+    }
+
+    // One guarded step on the samples idx(0) .. idx(count - 1), in order: settings, samples,
+    // forward, loss and gradients (accumulate), the update's plan, check, write.
+    template <class Net, class M, class D, class IndexFn, class Arch>
+    step_result<C> run(Net&& network_, M* master, const D& data_, index_t count, IndexFn idx, Arch arch) {
+        if constexpr (accepts<Net, D, M>()) {
+            using step = batch_step<F>;
+            const auto& net = to_ref(network_);
+            const auto& data = to_ref(data_);
+            step_result<C> r;
+            if (!guard::config_ok(config)) return counted(failed(r, step_status::bad_config));
+            if (count == 0) return counted(failed(r, step_status::empty_batch));
+            net.head->forget_lambda_ahead();  // pre-activations of a fused online step: this step moves W
+            r = step::accumulate(net, data, count, idx, loss, grads_.ref(), arch);
+            if (!r) return counted(r);
+            const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
+            if (!guard::rate_ok(s)) return counted(failed(r, step_status::bad_config));
+            const typename step::update_plan u(config, net, count, s);
+            C w_max(0);
+            r.status = step::check(u, net, master, grads_.ref(), w_max);
+            if (!r) return counted(r);
+            step::write(u, net, master, grads_.ref(), rounding, w_max);
+            return counted(r);
+        } else {
+            return {};
+        }
+    }
+
+    static step_result<C> failed(step_result<C> r, step_status s) {
+        r.status = s;
+        return r;
+    }
+    step_result<C> counted(step_result<C> r) {
         if (r.ok()) ++steps_; else ++rejected_;
         return r;
     }
 };
 
-// Mean loss of the network over a dataset (no update).
-template <class F, index_t N, index_t P, class Act, index_t M, index_t DN, class Loss = squared_loss,
-          class Arch = arch::default_arch>
-compute_t<F> mean_loss(const network_ref<F, N, P, Act>& net, const dataset_ref<storage_t<F>, M, DN>& data,
-                       Loss loss = {}, Arch arch = {}) {
-    using T = compute_t<F>;
-    T s(0);
+// Mean loss of net (a network or a network_ref) over data (a dataset or a dataset_ref); no update.
+template <class Net, class D, class Loss = squared_loss, class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D>, int> = 0>
+compute_t<format_of_t<Net>> mean_loss(Net&& n, const D& d, Loss loss = {}, Arch arch = {}) {
+    using F = format_of_t<Net>;
+    using C = compute_t<F>;
+    const auto& net = to_ref(n);
+    const auto& data = to_ref(d);
+    C s(0);
     for (index_t mu = 0; mu < data.samples(); ++mu)
         s += loss.value(forward(net, data.sample(mu), arch), value_of<F>(data.y[mu]));
-    return T(s / T(data.samples()));
+    return C(s / C(data.samples()));
 }
 
 }  // namespace twolayer

@@ -2,7 +2,9 @@
 //   online_sgd<F, Loss, Rounding>: F the network's format, Rounding how updated values are stored
 //   in a narrow format (round_nearest or stochastic_rounding; nothing is rounded for float and
 //   double). step(net, x, y) updates the network in place; step(net, master, x, y) updates a
-//   master copy in the arithmetic type and stores it into the network (train/master.hpp).
+//   master copy in the compute type and stores it into the network (train/master.hpp).
+//   net: a network or a network_ref of format F; x: a vec_view or an array of storage_t<F>;
+//   master: a master_weights or a master_ref.
 //
 // The fused step, step(net, x, y, x_next): the same step on (x, y), which also computes the
 // pre-activations of the NEXT sample x_next under the updated weights, in the same pass over W
@@ -19,8 +21,8 @@
 // valid: its x has that fingerprint (the same values, in whatever buffer; a different or
 // overwritten sample does not match), and nothing has changed W or b or overwritten the cache
 // since (forward(), any trainer step, network::W_mut(), hidden_bias_mut(), use_hidden_bias() and
-// network_ref::invalidate_weight_bound(), which code writing weights through a network_ref must
-// call anyway, all drop them). Otherwise the step runs its forward pass as usual, so a mismatch
+// network_ref::weights_changed(), which code writing weights through a network_ref must call
+// anyway, all drop them: network_head). Otherwise the step runs its forward pass as usual, so a mismatch
 // costs time, never correctness; reused_forwards() counts the steps that skipped it.
 // The results are the same bits as the separate step's on every arch: the fused kernel sums in
 // the order of the arch's gemv (tested). A rejected step writes nothing, as always, and computes
@@ -38,17 +40,24 @@
 
 namespace twolayer {
 
+// Online SGD for networks of format F with loss Loss (model/loss.hpp), storing updates with
+// Rounding. Every step is guarded (README, "The guarded step"): it checks before it writes, and a
+// refused step returns its step_status and leaves every weight as it was.
 template <class F, class Loss = squared_loss, class Rounding = round_nearest>
 class online_sgd {
     using S = storage_t<F>;
     using C = compute_t<F>;
-    // Arch tags derive from kernels::scalar; the constraint keeps a sample view from being taken
-    // for an arch.
+    // Arch tags derive from kernels::scalar; samples are vec_views or arrays; masters are
+    // master_weights or master_refs. The constraints tell the overloads of step() apart.
     template <class A>
-    using is_arch = std::enable_if_t<std::is_base_of<kernels::scalar, A>::value, int>;
+    using if_arch = std::enable_if_t<std::is_base_of<kernels::scalar, A>::value, int>;
+    template <class X>
+    using if_sample = std::enable_if_t<is_vector_like_v<X>, int>;
+    template <class M>
+    using if_master = std::enable_if_t<is_master_v<M>, int>;
 
 public:
-    train_config<C> config{};
+    train_config<C> config{};  // rates, what is trained, decay, scaling, limit, schedule
     Loss loss{};
     Rounding rounding{};
 
@@ -62,50 +71,78 @@ public:
     std::uint64_t reused_forwards() const { return reused_; }
     step_status last_status() const { return last_; }
 
-    // One step on sample (x, y). Net: a network or a network_ref (static or dynamic sizes).
-    template <class Net, index_t EX, class Arch = arch::default_arch, is_arch<Arch> = 0>
-    step_result<C> step(Net&& net, vec_view<const S, EX> x, C y, Arch arch = {}) {
-        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, no_next_ptr(), arch));
+    // One step on sample (x, y): the loss before the update and whether it was applied.
+    template <class Net, class X, class Arch = arch::default_arch, if_sample<X> = 0, if_arch<Arch> = 0>
+    step_result<C> step(Net&& net, const X& x, C y, Arch arch = {}) {
+        if constexpr (accepts<Net, X>()) {
+            return count(try_step(to_ref(net), no_master_ptr(), as_const_view(x), y, no_next_ptr(), arch));
+        } else {
+            return {};
+        }
     }
 
     // The fused step (see the top of this file): the step on (x, y), and the pre-activations of
     // the next step's sample x_next computed in the same pass over W.
-    template <class Net, index_t EX, index_t EXN, class Arch = arch::default_arch, is_arch<Arch> = 0>
-    step_result<C> step(Net&& net, vec_view<const S, EX> x, C y, vec_view<const S, EXN> x_next, Arch arch = {}) {
-        static_assert(EX == dynamic_extent || EXN == dynamic_extent || EX == EXN,
-                      "online_sgd::step: x and x_next have different sizes");
-        return count(try_step(to_ref(net), static_cast<no_master*>(nullptr), x, y, &x_next, arch));
+    template <class Net, class X, class XN, class Arch = arch::default_arch, if_sample<X> = 0, if_sample<XN> = 0,
+              if_arch<Arch> = 0>
+    step_result<C> step(Net&& net, const X& x, C y, const XN& x_next, Arch arch = {}) {
+        if constexpr (accepts<Net, X>() && accepts<Net, XN>()) {
+            const const_view_t<XN> xn = as_const_view(x_next);
+            static_assert(const_view_t<X>::extent == dynamic_extent || const_view_t<XN>::extent == dynamic_extent ||
+                              const_view_t<X>::extent == const_view_t<XN>::extent,
+                          "online_sgd::step: x and x_next have different sizes");
+            return count(try_step(to_ref(net), no_master_ptr(), as_const_view(x), y, &xn, arch));
+        } else {
+            return {};
+        }
     }
 
-    // The same with a master copy: the update goes to the master, which is then stored.
-    template <class Net, index_t MN, index_t MP, index_t EX, class Arch = arch::default_arch, is_arch<Arch> = 0>
-    step_result<C> step(Net&& net, master_ref<C, MN, MP> master, vec_view<const S, EX> x, C y, Arch arch = {}) {
-        return count(try_step(to_ref(net), &master, x, y, no_next_ptr(), arch));
+    // The step with a master copy (master_weights or master_ref): the update goes to the
+    // master, which is then stored into the network.
+    template <class Net, class M, class X, class Arch = arch::default_arch, if_master<M> = 0, if_sample<X> = 0,
+              if_arch<Arch> = 0>
+    step_result<C> step(Net&& net, M&& master, const X& x, C y, Arch arch = {}) {
+        if constexpr (accepts<Net, X>() && accepts_master<M>()) {
+            auto m = to_ref(master);
+            return count(try_step(to_ref(net), &m, as_const_view(x), y, no_next_ptr(), arch));
+        } else {
+            return {};
+        }
     }
 
 private:
+    // The trainer's format against the network's and the sample's: one static_assert that says
+    // which does not match (and no cascade of errors after it).
+    template <class Net, class X>
+    static constexpr bool accepts() {
+        constexpr bool same_format = std::is_same<format_of_t<Net>, F>::value;
+        static_assert(same_format,
+                      "online_sgd<F>: the network's number format is not the trainer's (train network<F, ...> with "
+                      "online_sgd<F>)");
+        constexpr bool sample_ok = std::is_same<element_of_t<X>, S>::value;
+        static_assert(!same_format || sample_ok, "online_sgd<F>: the sample's element type is not storage_t<F>");
+        return same_format && sample_ok;
+    }
+    template <class M>
+    static constexpr bool accepts_master() {
+        constexpr bool ok = std::is_same<typename ref_of_master<M>::compute_type, C>::value;
+        static_assert(ok, "online_sgd<F>: the master copy is not in compute_t<F>");
+        return ok;
+    }
+    template <class M>
+    using ref_of_master = std::decay_t<decltype(to_ref(std::declval<M&>()))>;
+
     // Above this many hidden units the second-layer buffer (2 P values) stays off the stack.
     static constexpr index_t max_buffered_p = 256;
-    template <index_t P, bool On>
-    struct second_layer_buffer {};
-    template <index_t P>
-    struct second_layer_buffer<P, true> {
-        C v[P], b[P];
-    };
-
-    // Every value finite and within the ceiling: one scan for the largest magnitude. A NaN or an
-    // infinity fails the scan; the reason is then found by the per-value test.
-    template <index_t E>
-    static step_status check_all(vec_view<const C, E> values, const guard::limits<F>& lim) {
-        const guard::scan_result<C> r = guard::scan<C>(values);
-        if (r.finite && lim.ok(r.absmax)) return step_status::ok;
-        for (index_t k = 0; k < values.size(); ++k)
-            if (!lim.ok(values[k])) return lim.reason(values[k]);
-        return step_status::ok;  // not reached: some value failed
-    }
+    // Native formats with P in the type compute the new v and b once, into a buffer on the
+    // stack, check the buffer and copy it in; otherwise each value is checked, then computed
+    // again, identically, by the write.
+    template <index_t P, bool has_master>
+    static constexpr bool buffered = is_native_v<F> && !has_master && P != dynamic_extent && P <= max_buffered_p;
 
     struct no_master {};
     struct no_next {};
+    static no_master* no_master_ptr() { return nullptr; }
     static no_next* no_next_ptr() { return nullptr; }
     std::uint64_t steps_ = 0;
     std::uint64_t rejected_ = 0;
@@ -118,8 +155,42 @@ private:
         return r;
     }
 
-    // M: master_ref<C, ...>, or no_master (then master is null and its code is not compiled).
-    // Next: vec_view<const S, ...> of the next sample (fused step), or no_next (next is null).
+    // The update of one step, from the error: what is trained, and each parameter's update in the
+    // form decay * p + alpha * (its gradient factor):
+    //   W_k: decay_w W_k + (alpha_w delta_k) x,   v_k: decay_v v_k + (alpha_v) g_k,
+    //   b_k: b_k + (alpha_b) delta_k,             c: c + alpha_b.
+    struct update_plan {
+        bool w, v, hb, ob;
+        C alpha_w, decay_w, alpha_v, decay_v, alpha_b;
+
+        template <class Ref>
+        TWOLAYER_INLINE update_plan(const train_config<C>& config, const Ref& net, C err, C s) {
+            const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
+            const C lr_w = config.lr_w * s;
+            const C lr_v = config.lr_v * s * per_n;
+            const C lr_b = config.lr_b * s * per_n;
+            w = config.train_w;
+            v = config.train_v;
+            hb = config.train_b && net.head->hidden_bias_on();
+            ob = config.train_b && net.head->output_bias_on();
+            alpha_w = -lr_w * err * inv_sqrt<C>(net.inputs());
+            decay_w = C(1) - lr_w * config.weight_decay_w;
+            alpha_v = -lr_v * err;
+            decay_v = C(1) - lr_v * config.weight_decay_v;
+            alpha_b = -lr_b * err;
+        }
+    };
+
+    // The new v and b, computed once by the check and copied in by the write (buffered).
+    template <index_t P, bool Buffered>
+    struct second_layer_buffer {};
+    template <index_t P>
+    struct second_layer_buffer<P, true> {
+        C v[P], b[P];
+    };
+
+    // One guarded step. M: master_ref<C, ...>, or no_master (master is null, its code not
+    // compiled). Next: vec_view<const S, ...> of the next sample (fused step), or no_next.
     template <index_t N, index_t P, class Act, class M, index_t EX, class Next, class Arch>
     step_result<C> try_step(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x, C y,
                             const Next* next, Arch arch) {
@@ -127,154 +198,138 @@ private:
         constexpr bool fused = !std::is_same<Next, no_next>::value && is_native_v<F> && !has_master;
         step_result<C> r;
         // Pre-activations computed ahead serve this step at most: every step consumes the mark.
-        const bool ahead = net.head->lambda_ahead;
-        net.head->lambda_ahead = false;
-        auto fail = [&r](step_status s) { r.status = s; return r; };
-        if (!guard::config_ok(config)) return fail(step_status::bad_config);
-        const guard::scan_result<C> xs = guard::scan<F>(x);
-        if (!xs.finite) return fail(step_status::nonfinite_input);
-        if (!math::isfinite(y)) return fail(step_status::nonfinite_label);
-
+        const bool ahead = net.head->take_lambda_ahead();
+        // 1. The settings, the sample and the label.
+        guard::scan_result<C> xs;
+        r.status = check_inputs(x, y, xs);
+        if (!r) return r;
+        // 2. Forward (or the pre-activations the previous fused step computed for this x).
         bool reuse = false;
-        if constexpr (fused) reuse = ahead && net.head->lambda_ahead_of == guard::fingerprint(x);
+        if constexpr (fused) reuse = ahead && net.head->lambda_ahead_of() == guard::fingerprint(x);
         (void)ahead;
         const C yhat = reuse ? forward_from_lambda(net, arch) : forward(net, x, arch);
         if (reuse) ++reused_;
+        // 3. Loss and its derivative.
         r.loss = loss.value(yhat, y);
         const C err = loss.deriv(yhat, y);
-        if (!math::isfinite(yhat) || !math::isfinite(err)) return fail(step_status::nonfinite_output);
+        if (!math::isfinite(yhat) || !math::isfinite(err)) return failed(r, step_status::nonfinite_output);
+        // 4. Backward.
         backward_signal(net);
-
+        // 5. Check every new value.
         const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
-        if (!guard::rate_ok(s)) return fail(step_status::bad_config);
-        const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
-        const C lr_w = config.lr_w * s;
-        const C lr_v = config.lr_v * s * per_n;
-        const C lr_b = config.lr_b * s * per_n;
-        const guard::limits<F> lim(config);
-
-        // Updates, in the form decay * w + step of updated:
-        //   W_k: decay_w W_k + (alpha_w delta_k) x,   v_k: decay_v v_k + (-lr_v err) g_k,
-        //   b_k: b_k + (-lr_b err) delta_k,           c: c + (-lr_b err).
-        const bool do_w = config.train_w;
-        const bool do_v = config.train_v;
-        const bool do_hb = config.train_b && net.head->hidden_bias;
-        const bool do_ob = config.train_b && net.head->output_bias_on;
-        const C alpha_w = -lr_w * err * inv_sqrt<C>(net.inputs());
-        const C decay_w = C(1) - lr_w * config.weight_decay_w;
-        const C alpha_v = -lr_v * err;
-        const C decay_v = C(1) - lr_v * config.weight_decay_v;
-        const C alpha_b = -lr_b * err;
-
-        // The current value of each parameter, from the master copy if there is one.
-        auto v_of = [&](index_t k) -> C {
-            if constexpr (has_master) return master->v[k]; else return value_of<F>(net.v[k]);
-        };
-        auto b_of = [&](index_t k) -> C {
-            if constexpr (has_master) return master->b[k]; else return value_of<F>(net.b[k]);
-        };
-        C c_old;
-        if constexpr (has_master) c_old = *master->c; else c_old = value_of<F>(net.head->output_bias);
-
-        C w_bound = C(0);
-        if (do_w) {
-            const step_status st = check_first_layer(net, master, x, xs.absmax, alpha_w, decay_w, lim, w_bound);
-            if (st != step_status::ok) return fail(st);
+        if (!guard::rate_ok(s)) return failed(r, step_status::bad_config);
+        const update_plan u(config, net, err, s);
+        const guard::limits<F> lim(config);  // what a weight may become
+        C w_bound(0), c_new(0);  // the checks' results the write uses: a bound on |W'|, the new c
+        second_layer_buffer<P, buffered<P, has_master>> buffer;  // and, buffered, the new v and b
+        r.status = check_update(net, master, x, xs.absmax, u, lim, w_bound, buffer, c_new);
+        if (!r) return r;
+        // 6. Every check passed: write (W, then v and b, then c).
+        write_first_layer(net, master, x, u, lim, w_bound, next, arch);
+        write_second_layer(net, master, u, buffer);
+        write_output_bias(net, master, u, c_new);
+        if constexpr (fused) {
+            add_hidden_bias(net);
+            net.head->set_lambda_ahead(guard::fingerprint(*next));
         }
-        // The second layer and the hidden biases. Native formats with P in the type compute each
-        // new value once, into a buffer on the stack, check the buffer's largest magnitude (an
-        // integer scan: no compare per value) and copy it in when everything passed. Otherwise
-        // each value is checked here and computed again, identically, by the write.
-        constexpr bool buffered = is_native_v<F> && !has_master && P != dynamic_extent && P <= max_buffered_p;
-        second_layer_buffer<P, buffered> nb;
-        if constexpr (buffered) {
+        return r;
+    }
+
+    static step_result<C> failed(step_result<C> r, step_status s) {
+        r.status = s;
+        return r;
+    }
+
+    // The settings are valid, the sample and the label finite; xs: the sample's scan (its
+    // largest magnitude enters the bound on W').
+    template <index_t EX>
+    TWOLAYER_INLINE step_status check_inputs(vec_view<const S, EX> x, C y, guard::scan_result<C>& xs) const {
+        if (!guard::config_ok(config)) return step_status::bad_config;
+        xs = guard::scan<F>(x);
+        if (!xs.finite) return step_status::nonfinite_input;
+        if (!math::isfinite(y)) return step_status::nonfinite_label;
+        return step_status::ok;
+    }
+
+    // Every new value finite and within the ceiling, read-only: W' (check_first_layer), v' and
+    // b' (check_second_layer), c'. Gives the write what it uses: w_bound, a bound on |W'|; the
+    // buffered v' and b'; c_new.
+    template <index_t N, index_t P, class Act, class M, index_t EX, bool B>
+    TWOLAYER_INLINE static step_status check_update(const network_ref<F, N, P, Act>& net, M* master,
+                                                    vec_view<const S, EX> x, C x_absmax, const update_plan& u,
+                                                    const guard::limits<F>& lim, C& w_bound,
+                                                    second_layer_buffer<P, B>& buffer, C& c_new) {
+        if (u.w) {
+            const step_status st = check_first_layer(net, master, x, x_absmax, u.alpha_w, u.decay_w, lim, w_bound);
+            if (st != step_status::ok) return st;
+        }
+        const step_status st = check_second_layer(net, master, u, lim, buffer);
+        if (st != step_status::ok) return st;
+        c_new = updated(output_bias_value(net, master), u.alpha_b, C(1));
+        if (u.ob && !lim.ok(c_new)) return lim.reason(c_new);
+        return step_status::ok;
+    }
+
+    // The current value of a parameter: from the master copy if there is one.
+    template <class Ref, class M>
+    TWOLAYER_INLINE static C v_value(const Ref& net, M* master, index_t k) {
+        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.v[k]); else return master->v[k];
+    }
+    template <class Ref, class M>
+    TWOLAYER_INLINE static C b_value(const Ref& net, M* master, index_t k) {
+        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.b[k]); else return master->b[k];
+    }
+    template <class Ref, class M>
+    TWOLAYER_INLINE static C output_bias_value(const Ref& net, M* master) {
+        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.head->output_bias); else return *master->c;
+    }
+
+    // v' and b'. Buffered: computed once into the buffer, whose largest magnitude one scan checks
+    // (an integer scan: no compare per value). Otherwise each value is computed and checked here.
+    template <index_t N, index_t P, class Act, class M, bool B>
+    TWOLAYER_INLINE static step_status check_second_layer(const network_ref<F, N, P, Act>& net, M* master,
+                                                          const update_plan& u, const guard::limits<F>& lim,
+                                                          second_layer_buffer<P, B>& buffer) {
+        if constexpr (B) {
             for (index_t k = 0; k < P; ++k) {
-                nb.v[k] = updated(value_of<F>(net.v[k]), alpha_v * net.g[k], decay_v);
-                nb.b[k] = updated(value_of<F>(net.b[k]), alpha_b * net.delta[k], C(1));
+                buffer.v[k] = updated(value_of<F>(net.v[k]), u.alpha_v * net.g[k], u.decay_v);
+                buffer.b[k] = updated(value_of<F>(net.b[k]), u.alpha_b * net.delta[k], C(1));
             }
-            if (do_v) {
-                const step_status st = check_all(vec_view<const C, P>(nb.v, P), lim);
-                if (st != step_status::ok) return fail(st);
+            if (u.v) {
+                const step_status st = check_all(vec_view<const C, P>(buffer.v, P), lim);
+                if (st != step_status::ok) return st;
             }
-            if (do_hb) {
-                const step_status st = check_all(vec_view<const C, P>(nb.b, P), lim);
-                if (st != step_status::ok) return fail(st);
+            if (u.hb) {
+                const step_status st = check_all(vec_view<const C, P>(buffer.b, P), lim);
+                if (st != step_status::ok) return st;
             }
         } else {
             for (index_t k = 0; k < net.hidden(); ++k) {
-                const C v_new = updated(v_of(k), alpha_v * net.g[k], decay_v);
-                if (do_v && !lim.ok(v_new)) return fail(lim.reason(v_new));
-                const C b_new = updated(b_of(k), alpha_b * net.delta[k], C(1));
-                if (do_hb && !lim.ok(b_new)) return fail(lim.reason(b_new));
+                const C v_new = updated(v_value(net, master, k), u.alpha_v * net.g[k], u.decay_v);
+                if (u.v && !lim.ok(v_new)) return lim.reason(v_new);
+                const C b_new = updated(b_value(net, master, k), u.alpha_b * net.delta[k], C(1));
+                if (u.hb && !lim.ok(b_new)) return lim.reason(b_new);
             }
         }
-        const C c_new = updated(c_old, alpha_b, C(1));
-        if (do_ob && !lim.ok(c_new)) return fail(lim.reason(c_new));
-        // Writes v and b (after W: delta and g are read before v changes).
-        auto write_second_layer = [&] {
-            if constexpr (buffered) {
-                if (do_v) for (index_t k = 0; k < P; ++k) net.v[k] = nb.v[k];
-                if (do_hb) for (index_t k = 0; k < P; ++k) net.b[k] = nb.b[k];
-            } else {
-                for (index_t k = 0; k < net.hidden(); ++k) {
-                    if (do_v) net.v[k] = apply_update<F>(net.v[k], alpha_v * net.g[k], decay_v, rounding);
-                    if (do_hb) net.b[k] = apply_update<F>(net.b[k], alpha_b * net.delta[k], C(1), rounding);
-                }
-            }
-        };
+        return step_status::ok;
+    }
 
-        // Every check passed: write. delta and g are read before v changes.
-        const vec_view<const C, P> delta(net.delta);
-        if constexpr (has_master) {
-            if (do_w) {
-                rank1_update(master->W, delta, x, alpha_w, decay_w, arch);
-                store_all(format_tag<F>{}, master->W.flat(), net.W.flat(), arch);
-                *master->w_absmax_bound = w_bound;
-                net.head->w_absmax_bound = lim.rounded_magnitude(w_bound);
-            }
-            for (index_t k = 0; k < net.hidden(); ++k) {
-                if (do_v) net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], alpha_v * net.g[k], decay_v));
-                if (do_hb) net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], alpha_b * net.delta[k], C(1)));
-            }
-            if (do_ob) net.head->output_bias = store_as<F>(*master->c = c_new);
-            return r;
-        } else {
-            if constexpr (fused) {
-                // W, v, b as below; lambda = the next sample's pre-activations under the new W, b.
-                const Next& xn = *next;
-                const C scale = inv_sqrt<C>(net.inputs());
-                if (do_w) {
-                    rank1_update_gemv(net.W, delta, x, alpha_w, decay_w, xn, net.lambda, scale, arch);
-                    net.head->w_absmax_bound = w_bound;
-                } else {
-                    gemv(mat_view<const S, P, N>(net.W), xn, net.lambda, scale, arch);
-                }
-                write_second_layer();
-                if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
-                add_hidden_bias(net);
-                net.head->lambda_ahead_of = guard::fingerprint(xn);
-                net.head->lambda_ahead = true;
-                return r;
-            }
-            if (do_w) {
-                if constexpr (is_native_v<F>) {
-                    rank1_update(net.W, delta, x, alpha_w, decay_w, arch);
-                } else {
-                    rank1_update_stored(format_tag<F>{}, net.W, delta, x, alpha_w, decay_w, rounding, arch);
-                }
-                net.head->w_absmax_bound = w_bound;
-            }
-            write_second_layer();
-            if (do_ob) net.head->output_bias = apply_update<F>(net.head->output_bias, alpha_b, C(1), rounding);
-            return r;
-        }
+    // Every value finite and within the ceiling: one scan for the largest magnitude. A NaN or an
+    // infinity fails the scan; the reason is then found by the per-value test.
+    template <index_t E>
+    static step_status check_all(vec_view<const C, E> values, const guard::limits<F>& lim) {
+        const guard::scan_result<C> r = guard::scan<C>(values);
+        if (r.finite && lim.ok(r.absmax)) return step_status::ok;
+        for (index_t k = 0; k < values.size(); ++k)
+            if (!lim.ok(values[k])) return lim.reason(values[k]);
+        return step_status::ok;  // not reached: some value failed
     }
 
     // Proves W' = decay W + alpha delta x^T finite and within the ceiling (W: the master copy if
-    // any, else the stored weights). Fast path: from the stored bound on |W|,
+    // any, else the stored weights). Fast path: from the bound on |W|,
     // |W'| <= |decay| B + |alpha| max|delta| max|x| (times a rounding margin, plus two steps of a
     // fixed format), O(P) work. Only when that bound is too loose does it test every element,
-    // read-only. On success w_bound receives a valid bound for W'.
+    // read-only (exact_first_layer_check). On success w_bound receives a valid bound for W'.
     template <index_t N, index_t P, class Act, class M, index_t EX>
     static step_status check_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
                                          C x_absmax, C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
@@ -284,47 +339,131 @@ private:
         const C dmax = math::abs(alpha) * ds.absmax;
         if (!ds.finite || !math::isfinite(dmax)) return step_status::nonfinite_update;
         if (!math::isfinite(decay)) return step_status::nonfinite_update;
-        constexpr bool has_master = !std::is_same<M, no_master>::value;
-        auto w_of = [&](index_t k, index_t j) -> C {
-            if constexpr (has_master) return master->W(k, j); else return value_of<F>(net.W(k, j));
-        };
-        C bound;
-        if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound;
-        if (!(bound >= C(0))) {
-            if constexpr (has_master || is_native_v<F>) {
-                // W is held in C (the master copy, or a float/double network): the guard's scan
-                // over all of it (LDM and integer compares on the Cortex-M). A weight that is not
-                // finite makes the bound infinite: the exact test below names it.
-                const C* w;
-                if constexpr (has_master) w = master->W.data(); else w = net.W.data();
-                const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
-                bound = ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
-            } else {
-                bound = C(0);
-                for (index_t k = 0; k < net.hidden(); ++k)
-                    for (index_t j = 0; j < net.inputs(); ++j)
-                        if (math::abs(w_of(k, j)) > bound) bound = math::abs(w_of(k, j));
-            }
-        }
         const C margin = C(1) + C(8 * format_traits<F>::resolution);
         const C slack = C(2 * format_traits<F>::step_abs);
-        const C new_bound = (math::abs(decay) * bound + dmax * x_absmax) * margin + slack;
+        const C new_bound = (math::abs(decay) * w_absmax_bound(net, master) + dmax * x_absmax) * margin + slack;
         if (lim.ok(new_bound)) {
             w_bound = new_bound;
             return step_status::ok;
         }
+        return exact_first_layer_check(net, master, x, alpha, decay, lim, w_bound);
+    }
+
+    // W (the master's if any) element k, j in C.
+    template <class Ref, class M>
+    TWOLAYER_INLINE static C w_value(const Ref& net, M* master, index_t k, index_t j) {
+        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.W(k, j)); else return master->W(k, j);
+    }
+
+    // The bound on max |W| (the master's if any): the one recorded by the last checked write, or,
+    // when unknown, max |W| itself. W held in C (the master copy, or a float/double network) is
+    // scanned by the guard's scan (LDM and integer compares on the Cortex-M); a weight that is not
+    // finite makes the bound infinite, and the exact check then names it.
+    template <index_t N, index_t P, class Act, class M>
+    TWOLAYER_INLINE static C w_absmax_bound(const network_ref<F, N, P, Act>& net, M* master) {
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        C bound;
+        if constexpr (has_master) bound = *master->w_absmax_bound; else bound = net.head->w_absmax_bound();
+        if (bound >= C(0)) return bound;
+        if constexpr (has_master || is_native_v<F>) {
+            const C* w;
+            if constexpr (has_master) w = master->W.data(); else w = net.W.data();
+            const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
+            return ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
+        } else {
+            bound = C(0);
+            for (index_t k = 0; k < net.hidden(); ++k)
+                for (index_t j = 0; j < net.inputs(); ++j)
+                    if (math::abs(w_value(net, master, k, j)) > bound) bound = math::abs(w_value(net, master, k, j));
+            return bound;
+        }
+    }
+
+    // The slow path of check_first_layer: every new weight computed and tested, read-only. On
+    // success w_bound receives max |W'| with the margin (optimized kernels may round differently
+    // from this check; the margin covers it).
+    template <index_t N, index_t P, class Act, class M, index_t EX>
+    static step_status exact_first_layer_check(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
+                                               C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
         C exact(0);
         for (index_t k = 0; k < net.hidden(); ++k) {
             const C c = alpha * net.delta[k];
             for (index_t j = 0; j < net.inputs(); ++j) {
-                const C w = updated(w_of(k, j), c * value_of<F>(x[j]), decay);
+                const C w = updated(w_value(net, master, k, j), c * value_of<F>(x[j]), decay);
                 if (!lim.ok(w)) return lim.reason(w);
                 if (math::abs(w) > exact) exact = math::abs(w);
             }
         }
-        // Optimized kernels may round differently from this check; the margin covers it.
-        w_bound = exact * margin + slack;
+        w_bound = exact * (C(1) + C(8 * format_traits<F>::resolution)) + C(2 * format_traits<F>::step_abs);
         return step_status::ok;
+    }
+
+    // Writes W (from the master if any, storing it into the network), and records the bound the
+    // check proved. The fused step also computes lambda = W' x_next (+ b' later) in the same pass,
+    // or, with W frozen, in a gemv.
+    template <index_t N, index_t P, class Act, class M, index_t EX, class Next, class Arch>
+    TWOLAYER_INLINE void write_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
+                                           const update_plan& u, const guard::limits<F>& lim, C w_bound,
+                                           const Next* next, Arch arch) {
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        constexpr bool fused = !std::is_same<Next, no_next>::value && is_native_v<F> && !has_master;
+        const vec_view<const C, P> delta(net.delta);  // read before v changes
+        if constexpr (fused) {
+            const C scale = inv_sqrt<C>(net.inputs());
+            if (u.w) {
+                rank1_update_gemv(net.W, delta, x, u.alpha_w, u.decay_w, *next, net.lambda, scale, arch);
+                net.head->set_w_absmax_bound(w_bound);
+            } else {
+                gemv(mat_view<const S, P, N>(net.W), *next, net.lambda, scale, arch);
+            }
+        } else if (u.w) {
+            if constexpr (has_master) {
+                rank1_update(master->W, delta, x, u.alpha_w, u.decay_w, arch);
+                store_all(format_tag<F>{}, master->W.flat(), net.W.flat(), arch);
+                *master->w_absmax_bound = w_bound;
+                net.head->set_w_absmax_bound(lim.rounded_magnitude(w_bound));
+            } else if constexpr (is_native_v<F>) {
+                rank1_update(net.W, delta, x, u.alpha_w, u.decay_w, arch);
+                net.head->set_w_absmax_bound(w_bound);
+            } else {
+                rank1_update_stored(format_tag<F>{}, net.W, delta, x, u.alpha_w, u.decay_w, rounding, arch);
+                net.head->set_w_absmax_bound(w_bound);
+            }
+        }
+    }
+
+    // Writes v and b (after W: delta and g were read before v changes): the master's exact
+    // values stored to nearest, the buffered values, or each stored value with the rounding.
+    template <index_t N, index_t P, class Act, class M, bool B>
+    TWOLAYER_INLINE void write_second_layer(const network_ref<F, N, P, Act>& net, M* master, const update_plan& u,
+                                            const second_layer_buffer<P, B>& buffer) {
+        if constexpr (!std::is_same<M, no_master>::value) {
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                if (u.v) net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], u.alpha_v * net.g[k], u.decay_v));
+                if (u.hb) net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], u.alpha_b * net.delta[k], C(1)));
+            }
+        } else if constexpr (B) {
+            if (u.v) for (index_t k = 0; k < P; ++k) net.v[k] = buffer.v[k];
+            if (u.hb) for (index_t k = 0; k < P; ++k) net.b[k] = buffer.b[k];
+        } else {
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                if (u.v) net.v[k] = apply_update<F>(net.v[k], u.alpha_v * net.g[k], u.decay_v, rounding);
+                if (u.hb) net.b[k] = apply_update<F>(net.b[k], u.alpha_b * net.delta[k], C(1), rounding);
+            }
+        }
+    }
+
+    // Writes c: the master's checked value stored to nearest, or the stored value updated with
+    // the rounding.
+    template <index_t N, index_t P, class Act, class M>
+    TWOLAYER_INLINE void write_output_bias(const network_ref<F, N, P, Act>& net, M* master, const update_plan& u,
+                                           C c_new) {
+        if (!u.ob) return;
+        if constexpr (!std::is_same<M, no_master>::value) {
+            net.head->output_bias = store_as<F>(*master->c = c_new);
+        } else {
+            net.head->output_bias = apply_update<F>(net.head->output_bias, u.alpha_b, C(1), rounding);
+        }
     }
 };
 

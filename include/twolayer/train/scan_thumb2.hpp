@@ -1,8 +1,8 @@
 // The guard's scan of a float sample (train/guard.hpp) on Thumb-2 cores (Cortex-M3 and up): the
-// largest magnitude's bit pattern, by integer compares. Compiled C spends seven instructions per
-// element (load, clear the sign, compare, conditional move, loop); here one LDM brings four
-// elements and each costs three: compare against the doubled pattern (the shift drops the sign
-// for free), then a conditional shift-move. About 3.5 instructions per element; the same result.
+// largest magnitude's bit pattern, by integer compares. One LDM brings four elements and each is
+// compared against the doubled pattern (the shift drops the sign for free), then kept by a
+// conditional shift-move: the same result as the C loop (load, clear the sign, compare,
+// conditional move per element) in fewer instructions (counts: docs/BENCHMARKS.md).
 #pragma once
 #include <cstdint>
 
@@ -13,7 +13,8 @@
 
 namespace twolayer::guard::detail {
 
-// max over the first 8 * chunks elements of (bits << 1), with m the running maximum; advances x.
+// max over the first 8 * chunks elements of (bits << 1), with m the running maximum (chunks >= 1);
+// advances x past them.
 inline std::uint32_t max_doubled_bits_chunks8(const float*& x, index_t chunks, std::uint32_t m) {
 #define TWOLAYER_MAX_STEP(reg) "cmp %[m], " reg ", lsl #1\n\tit lo\n\tlsllo %[m], " reg ", #1\n\t"
     __asm__ volatile(

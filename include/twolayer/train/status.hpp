@@ -5,6 +5,7 @@
 
 namespace twolayer {
 
+// Why a step was refused (ok: it was applied).
 enum class step_status : std::uint8_t {
     ok = 0,
     nonfinite_input,        // a sample has a NaN or Inf component
@@ -17,6 +18,7 @@ enum class step_status : std::uint8_t {
     empty_batch,            // a batch with no samples
 };
 
+// A short description of a status, for logs ("ok", "non-finite input sample", ...).
 inline const char* to_string(step_status s) {
     switch (s) {
         case step_status::ok: return "ok";
@@ -32,11 +34,13 @@ inline const char* to_string(step_status s) {
     return "unknown";
 }
 
-template <class T>
+// What a step returns: its status, and the loss before the update (in the compute type C). True
+// when the step was applied.
+template <class C>
 struct step_result {
     step_status status = step_status::ok;
-    T loss = T(0);     // loss before the update (mean over the batch for GD)
-    index_t sample = 0;  // for nonfinite_input/label in a batch: the offending sample's index
+    C loss = C(0);       // loss before the update (mean over the batch for GD)
+    index_t sample = 0;  // for nonfinite_input/label/output in a batch: the offending sample's index
     bool ok() const { return status == step_status::ok; }
     explicit operator bool() const { return ok(); }
 };
