@@ -1,6 +1,6 @@
 // A number format whose traits lack a member is rejected with a message naming that member.
 // expect-error: format_traits<F>: missing 'to_double(storage)'
-#include "twolayer/format/check.hpp"
+#include "twolayer/twolayer.hpp"
 
 struct my_format {};
 template <>
@@ -16,4 +16,4 @@ struct twolayer::format_traits<my_format> {
     template <class C> static float from(C c) { return float(c); }
     static float from_double(double d) { return float(d); }
 };
-static_assert(twolayer::require_format<my_format>::value);
+twolayer::network<my_format, 4, 2> net;  // the network checks its format first

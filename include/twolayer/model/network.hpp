@@ -15,6 +15,7 @@
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/storage.hpp"
+#include "twolayer/format/check.hpp"
 #include "twolayer/kernels/scalar.hpp"
 #include "twolayer/model/activation.hpp"
 
@@ -240,6 +241,8 @@ template <class F, index_t N, index_t P, class Act = act::erf>
 class network {
     static_assert(N >= 1, "twolayer::network<F, N, P>: N (inputs) must be at least 1");
     static_assert(P >= 1, "twolayer::network<F, N, P>: P (hidden units) must be at least 1");
+    // A format missing a trait member stops here, with the member named (format/check.hpp).
+    static_assert(require_format<F>::value, "twolayer::network<F, N, P>: F is not a complete number format");
     static_assert(format_traits<F>::max >= 4.0,
                   "twolayer::network<F, N, P>: the format must hold values up to at least 4 (Gaussian "
                   "inputs and weights); for 16/32-bit fixed point use q3_12 / q4_27, not q15 / q31");
