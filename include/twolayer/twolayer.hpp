@@ -1,6 +1,6 @@
 // Umbrella header: the whole device library.
 #pragma once
-#include "twolayer/arch/select.hpp"  // first: the default arch with its kernels, before any use
+#include "twolayer/kernels/default_arch.hpp"  // first: the default arch with its kernels, before any use
 #include "twolayer/core/storage.hpp"
 #include "twolayer/train/rounding.hpp"
 #include "twolayer/format/traits.hpp"
