@@ -3,12 +3,12 @@
 // (one VLDM loads 8 or 16 floats; four rows share each loaded chunk of x) and finish the n % 16
 // columns here; elsewhere loops are unrolled by four with independent accumulators so loads use
 // immediate offsets, and every multiply-add is one VFMA.F32. Overloads only: double and other
-// formats resolve to the scalar reference (double is software on the M4 and M33). Where the
-// assembly is not available (no Thumb-2 M-profile FPU with VFMA) the float kernels are portable C
-// (the same loops), so a build may force this arch on any target.
+// formats resolve to the scalar reference (double is software on the M4 and M33).
 //
-// Implementations on dsp: dot, gemv, rank1_update, gemv_bias (float); absmax (float, on Thumb-2
-// M-profile cores); Q15 dot and gemv (kernels/dsp_fixed.hpp).
+// Implementations on dsp: dot, gemv, rank1_update, gemv_bias (float, on M-profile cores with a
+// single-precision FPU: TWOLAYER_DSP_FLOAT); absmax (float, on Thumb-2 M-profile cores:
+// TWOLAYER_DSP_SCAN_ASM); Q15 dot and gemv (kernels/dsp_fixed.hpp, with the DSP extension).
+// Elsewhere dsp resolves to the scalar reference.
 #pragma once
 #include <cstdint>
 #include <type_traits>
@@ -22,7 +22,13 @@
 #include "twolayer/kernels/dsp_vfp_asm.hpp"   // VLDM/VSTM inner loops where the FPU allows
 #include "twolayer/kernels/scalar.hpp"
 
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M' && defined(__ARM_FP) && (__ARM_FP & 4)
+#define TWOLAYER_DSP_FLOAT 1
+#endif
+
 namespace twolayer::kernels {
+
+#if TWOLAYER_DSP_FLOAT
 namespace detail_dsp {
 
 // Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
@@ -237,6 +243,7 @@ result<A, dsp> kernel(op::gemv_bias, mat_view<const float, R, C> W, vec_view<con
 #endif
     detail_scalar::gemv_then_bias<dsp>(W, x, b, y, scale);
 }
+#endif  // TWOLAYER_DSP_FLOAT
 
 #if TWOLAYER_DSP_SCAN_ASM
 // absmax on float: blocks of eight in the LDM assembly (kernels/dsp_scan_asm.hpp), the rest as
