@@ -37,8 +37,8 @@ TWOLAYER_INLINE void opaque_in_place(T*& p) {
 TWOLAYER_INLINE void load_fence() { __asm__ volatile("" ::: "memory"); }
 
 /// C(s) for an exact integer sum s, the same value: through int32 when s fits (one VCVT from a
-/// core register; the int64 conversion is a library call of about 25 instructions on 32-bit
-/// cores, __aeabi_l2f), else the int64 conversion. Both round the same integer correctly (with
+/// core register; the int64 conversion is a library call on 32-bit cores, __aeabi_l2f, see
+/// docs/BENCHMARKS.md), else the int64 conversion. Both round the same integer correctly (with
 /// round-to-nearest, the default FPSCR mode GCC assumes everywhere), so the bits are the same.
 template <class C>
 TWOLAYER_INLINE C exact_to(std::int64_t s) {
@@ -74,18 +74,18 @@ using q16 = fixed<std::int16_t, std::int32_t, Frac>;
 // Used at namespace twolayer::kernels scope, once per arch header.
 #define TWOLAYER_POINTER_KERNELS(TAG, IMPL)                                                                  \
     template <class A, class T, index_t E1, index_t E2, std::enable_if_t<IMPL::template takes<T>, int> = 0>   \
-    result<A, TAG, T> kernel(op::dot, vec_view<const T, E1> a, vec_view<const T, E2> b, requires_arch<TAG>) { \
+    TWOLAYER_INLINE result<A, TAG, T> kernel(op::dot, vec_view<const T, E1> a, vec_view<const T, E2> b, requires_arch<TAG>) { \
         return IMPL::dot(a.data(), b.data(), a.size());                                                      \
     }                                                                                                        \
     template <class A, class T, index_t R, index_t K, index_t EX, index_t EY,                                \
               std::enable_if_t<IMPL::template takes<T>, int> = 0>                                            \
-    result<A, TAG> kernel(op::gemv, mat_view<const T, R, K> W, vec_view<const T, EX> x, vec_view<T, EY> y,    \
+    TWOLAYER_INLINE result<A, TAG> kernel(op::gemv, mat_view<const T, R, K> W, vec_view<const T, EX> x, vec_view<T, EY> y,    \
                           T scale, requires_arch<TAG>) {                                                     \
         IMPL::template gemv<R, K>(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);                  \
     }                                                                                                        \
     template <class A, class T, index_t R, index_t K, index_t EA, index_t EX,                                \
               std::enable_if_t<IMPL::template takes<T>, int> = 0>                                            \
-    result<A, TAG> kernel(op::rank1_update, mat_view<T, R, K> W, vec_view<const T, EA> a,                     \
+    TWOLAYER_INLINE result<A, TAG> kernel(op::rank1_update, mat_view<T, R, K> W, vec_view<const T, EA> a,                     \
                           vec_view<const T, EX> x, T alpha, T decay, requires_arch<TAG>) {                   \
         if (decay == T(1))                                                                                   \
             IMPL::template rank1_update<false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay); \
@@ -100,13 +100,13 @@ using q16 = fixed<std::int16_t, std::int32_t, Frac>;
 //       (s = scale * dot_unit, the scalar gemv's factor)
 #define TWOLAYER_POINTER_KERNELS_Q16(TAG, IMPL)                                                              \
     template <class A, int Frac, index_t E1, index_t E2>                                                     \
-    result<A, TAG, std::int64_t> kernel(op::dot, vec_view<const detail::q16<Frac>, E1> a,                    \
+    TWOLAYER_INLINE result<A, TAG, std::int64_t> kernel(op::dot, vec_view<const detail::q16<Frac>, E1> a,                    \
                                         vec_view<const detail::q16<Frac>, E2> b, requires_arch<TAG>) {       \
         return IMPL::template dot<E1 != dynamic_extent ? E1 : E2>(detail::raw16(a.data()), detail::raw16(b.data()), \
                                                                   a.size());                                 \
     }                                                                                                        \
     template <class A, int Frac, class C, index_t R, index_t K, index_t EX, index_t EY>                      \
-    result<A, TAG> kernel(op::gemv, mat_view<const detail::q16<Frac>, R, K> W,                               \
+    TWOLAYER_INLINE result<A, TAG> kernel(op::gemv, mat_view<const detail::q16<Frac>, R, K> W,                               \
                           vec_view<const detail::q16<Frac>, EX> x, vec_view<C, EY> y, C scale, requires_arch<TAG>) { \
         IMPL::template gemv<K>(detail::raw16(W.data()), W.rows(), W.cols(), detail::raw16(x.data()), y.data(),  \
                                C(scale * C(format_traits<detail::q16<Frac>>::dot_unit)));                     \

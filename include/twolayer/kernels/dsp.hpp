@@ -192,7 +192,7 @@ inline void rank1(float* w, index_t rows, index_t n, const float* a, const float
 
 // Whole blocks of four rows and whole 16-column chunks: the assembly alone does the work. With
 // sizes in the type this is decided at compile time and the general routine is not even linked
-// (it costs about 50 instructions a call and 600 bytes at -Os).
+// (its cost per call and in flash at -Os: docs/BENCHMARKS.md).
 template <index_t R, index_t C>
 TWOLAYER_INLINE bool blocks_only(index_t rows, index_t cols) {
 #if TWOLAYER_DSP_ASM

@@ -133,7 +133,7 @@ inline float sum(float32x4_t v) {
 
 // Lane r = the sum of ar's lanes: a 4 x 4 transpose through memory (VLD4 de-interleaves) and
 // three adds, 11 instructions for four rows; lane by lane, GCC 12 moves odd lanes through core
-// registers, about 12 instructions per row.
+// registers, several instructions per row (docs/BENCHMARKS.md).
 TWOLAYER_INLINE float32x4_t sums(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
     float t[16];
     vst1q_f32(t, a0), vst1q_f32(t + 4, a1), vst1q_f32(t + 8, a2), vst1q_f32(t + 12, a3);

@@ -6,8 +6,8 @@
 // Written for few instructions per multiply-add (counted under QEMU, tools/count-insns): on
 // AArch64 one LD1/ST1 moves four registers (16 floats), every load post-increments its pointer,
 // each loaded block of x serves several rows, and the first block multiplies instead of adding to
-// zeroed accumulators. At 16 x 64 the gemv is within ~20% of its floor (one FMA per 4 MACs, one
-// load per 16 W elements) and the rank-1 update within ~10% of its (LD1, 4 FMA, ST1 per 16).
+// zeroed accumulators. The floors at 16 x 64: the gemv one FMA per 4 MACs and one load per 16 W
+// elements, the rank-1 update LD1, 4 FMA, ST1 per 16 (docs/BENCHMARKS.md has the counts).
 //
 // Implementations on neon: dot, gemv, rank1_update (float; double on AArch64); tanh_map (AArch64).
 // Without NEON (__ARM_NEON) this header declares nothing.

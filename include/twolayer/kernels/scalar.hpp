@@ -170,26 +170,27 @@ result<A, scalar, absmax_result<T>> kernel(op::absmax, vec_view<const T, E> x, r
 }
 
 // ---- the public entries (rule 4): one per operation, the caller's arch forwarded ----
+// (always inlined: a call through an entry is the call of the implementation, also at -Os)
 
 /// sum_i a_i b_i in the format's accumulator (float, double; exact int64 for 16-bit fixed point).
 /// a and b have the same length. Optimized archs differ from the scalar reference by rounding
 /// only (reordered, fused sums); fixed point is bit-exact on every arch.
 template <class S, index_t E1, index_t E2, class Arch, is_arch<Arch> = 0>
-accum_t<S> dot(vec_view<const S, E1> a, vec_view<const S, E2> b, Arch arch) {
+TWOLAYER_INLINE accum_t<S> dot(vec_view<const S, E1> a, vec_view<const S, E2> b, Arch arch) {
     return kernel<Arch>(op::dot{}, a, b, arch);
 }
 
 /// y_i = scale * (W x)_i, delivered in C; x has W.cols() elements, y W.rows(). W, x, y must not
 /// overlap y.
 template <class S, class C, index_t R, index_t K, index_t EX, index_t EY, class Arch, is_arch<Arch> = 0>
-void gemv(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<C, EY> y, C scale, Arch arch) {
+TWOLAYER_INLINE void gemv(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<C, EY> y, C scale, Arch arch) {
     kernel<Arch>(op::gemv{}, W, x, y, scale, arch);
 }
 
 /// y_i = scale * (W x)_i + b_i, b in the storage type: bit for bit the same arch's gemv followed
 /// by the addition of b (the sum scaled and rounded, then b_i added).
 template <class S, class C, index_t R, index_t K, index_t EX, index_t EB, index_t EY, class Arch, is_arch<Arch> = 0>
-void gemv_bias(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<const S, EB> b, vec_view<C, EY> y,
+TWOLAYER_INLINE void gemv_bias(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<const S, EB> b, vec_view<C, EY> y,
                C scale, Arch arch) {
     kernel<Arch>(op::gemv_bias{}, W, x, b, y, scale, arch);
 }
@@ -197,7 +198,7 @@ void gemv_bias(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<cons
 /// W_ij = decay * W_ij + (alpha a_i) x_j, W and a in the arithmetic type C, x in any storage type
 /// X. decay == 1 skips the multiply. One multiply-add per element (fused or not, by arch).
 template <class C, class X, index_t R, index_t K, index_t EA, index_t EX, class Arch, is_arch<Arch> = 0>
-void rank1_update(mat_view<C, R, K> W, vec_view<const C, EA> a, vec_view<const X, EX> x, C alpha, C decay,
+TWOLAYER_INLINE void rank1_update(mat_view<C, R, K> W, vec_view<const C, EA> a, vec_view<const X, EX> x, C alpha, C decay,
                   Arch arch) {
     kernel<Arch>(op::rank1_update{}, W, a, x, alpha, decay, arch);
 }
@@ -206,7 +207,7 @@ void rank1_update(mat_view<C, R, K> W, vec_view<const C, EA> a, vec_view<const X
 /// rank1_update followed by its gemv, in one pass over W where the arch has a fused kernel.
 template <class T, index_t R, index_t K, index_t EA, index_t EX, index_t EX2, index_t EY, class Arch,
           is_arch<Arch> = 0>
-void rank1_update_gemv(mat_view<T, R, K> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
+TWOLAYER_INLINE void rank1_update_gemv(mat_view<T, R, K> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
                        vec_view<const T, EX2> x2, vec_view<T, EY> y, T scale, Arch arch) {
     kernel<Arch>(op::rank1_update_gemv{}, W, a, x, alpha, decay, x2, y, scale, arch);
 }
@@ -214,7 +215,7 @@ void rank1_update_gemv(mat_view<T, R, K> W, vec_view<const T, EA> a, vec_view<co
 /// rank1_update for weights stored in format F: each new value computed in compute_t<F>
 /// (format/update_rule.hpp: apply_update) and stored with the rounding policy rnd.
 template <class F, class Rnd, index_t R, index_t K, index_t EA, index_t EX, class Arch, is_arch<Arch> = 0>
-void rank1_update_stored(format_tag<F> f, mat_view<storage_t<F>, R, K> W, vec_view<const compute_t<F>, EA> a,
+TWOLAYER_INLINE void rank1_update_stored(format_tag<F> f, mat_view<storage_t<F>, R, K> W, vec_view<const compute_t<F>, EA> a,
                          vec_view<const storage_t<F>, EX> x, compute_t<F> alpha, compute_t<F> decay, Rnd& rnd,
                          Arch arch) {
     kernel<Arch>(op::rank1_update_stored{}, f, W, a, x, alpha, decay, rnd, arch);
@@ -222,21 +223,21 @@ void rank1_update_stored(format_tag<F> f, mat_view<storage_t<F>, R, K> W, vec_vi
 
 /// to_i = from_i rounded to nearest into format F's storage (master weights into the network).
 template <class F, index_t E1, index_t E2, class Arch, is_arch<Arch> = 0>
-void store_all(format_tag<F> f, vec_view<const compute_t<F>, E1> from, vec_view<storage_t<F>, E2> to, Arch arch) {
+TWOLAYER_INLINE void store_all(format_tag<F> f, vec_view<const compute_t<F>, E1> from, vec_view<storage_t<F>, E2> to, Arch arch) {
     kernel<Arch>(op::store_all{}, f, from, to, arch);
 }
 
 /// y_i = tanh(x_i) for float, bit for bit math::tanh_rational (core/tanh_float.hpp) on every
 /// arch, NaN payloads and signed zeros included. y may be x.
 template <index_t E1, index_t E2, class Arch, is_arch<Arch> = 0>
-void tanh_map(vec_view<const float, E1> x, vec_view<float, E2> y, Arch arch) {
+TWOLAYER_INLINE void tanh_map(vec_view<const float, E1> x, vec_view<float, E2> y, Arch arch) {
     kernel<Arch>(op::tanh_map{}, x, y, arch);
 }
 
 /// Whether every element of x (float or double) is finite and, if so, the largest |x_i|; the same
 /// answer on every arch (an exact integer scan of the bit patterns).
 template <class T, index_t E, class Arch, is_arch<Arch> = 0>
-absmax_result<T> absmax(vec_view<const T, E> x, Arch arch) {
+TWOLAYER_INLINE absmax_result<T> absmax(vec_view<const T, E> x, Arch arch) {
     return kernel<Arch>(op::absmax{}, x, arch);
 }
 

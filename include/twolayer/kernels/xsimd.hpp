@@ -111,8 +111,8 @@ TWOLAYER_INLINE T sum_row(const xsimd::batch<T, XA> (&s)[row_chains]) {
 
 // The batch the row kernels (gemv, rank1_update, rank1_update_gemv) work on. AMD's Zen 4 executes
 // a 512-bit operation as two 256-bit halves, and there the fused kernel, bound by its stores and
-// FMAs, runs faster on 256-bit batches (N = 512, P = 8, float: 182 ns against 240 ns; gemv 92
-// against 103 ns; measured with a kernel-only loop). So where AVX-512 is enabled with a Zen
+// FMAs, runs faster on 256-bit batches (and so does the gemv; the timings are in
+// docs/BENCHMARKS.md, host section). So where AVX-512 is enabled with a Zen
 // tuning (GCC 12 names Zen 4 znver3 with AVX-512), they use AVX2 + FMA batches; define
 // TWOLAYER_XSIMD_ROW_256 to 0 or 1 to choose. The three kernels use the same batch, so the fused
 // kernel's sums and tails match theirs.
@@ -149,8 +149,8 @@ template <class XA>
 using row_arch = typename row_arch_of<XA>::type;
 
 // Rows per block: the gemv takes 4 rows per load of x; the fused kernel, bound by its loads and
-// stores, is fastest with 2 (measured on Zen 4, N = 512, P = 8, float: 2 rows 182 ns, 4 rows
-// 216 ns with 256-bit batches; 240 and 279 ns with 512-bit batches).
+// stores, is faster with 2 than with 4, on 256-bit and 512-bit batches alike (Zen 4; the timings
+// are in docs/BENCHMARKS.md, host section).
 constexpr index_t gemv_block_rows = 4;
 constexpr index_t update_block_rows = 2;
 
