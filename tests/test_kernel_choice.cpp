@@ -6,7 +6,7 @@
 // resolution the real call does, not a table kept beside it.
 //
 // Expected tags come from the target macros (the instruction sets the compiler targets), and the
-// default arch from the preset (TWOLAYER_EXPECTED_ARCH, checked in test_kernels too).
+// default arch from the preset (TWOLAYER_EXPECTED_ARCH, checked in test_kernels).
 #include <cstring>
 #include <type_traits>
 
@@ -229,14 +229,6 @@ void expect_all_operations() {
 
 }  // namespace
 
-TL_TEST(default_arch_is_the_presets) {
-#if defined(TWOLAYER_EXPECTED_ARCH)
-    TL_INFO("    expected %s, built %s\n", TWOLAYER_EXPECTED_ARCH, arch::default_arch::name);
-    TL_CHECK(std::strcmp(TWOLAYER_EXPECTED_ARCH, arch::default_arch::name) == 0);
-#else
-    TL_SKIP("this build states no expected arch (TWOLAYER_EXPECTED_ARCH)");
-#endif
-}
 
 TL_TEST(default_arch_gets_its_kernels) {
     g_mismatches = 0;

@@ -64,8 +64,8 @@ using q16 = fixed<std::int16_t, std::int32_t, Frac>;
 
 // TWOLAYER_POINTER_KERNELS(TAG, IMPL): the implementations on arch TAG of dot, gemv and
 // rank1_update on views (float, double: the element types for which IMPL::takes<T> is true),
-// each passing the views' pointers and sizes to the pointer kernels of IMPL, a struct of static
-// functions:
+// each passing the views' pointers and sizes to the pointer kernels in namespace IMPL (the arch's
+// detail namespace):
 //   IMPL::dot(const T* a, const T* b, index_t n) -> T
 //   IMPL::gemv<R, K>(const T* w, index_t rows, index_t cols, const T* x, T* y, T scale)
 //       (R, K: the static extents of W, dynamic_extent if none)
@@ -73,28 +73,28 @@ using q16 = fixed<std::int16_t, std::int32_t, Frac>;
 //       T decay)  (Decay false: decay == 1, not multiplied)
 // Used at namespace twolayer::kernels scope, once per arch header.
 #define TWOLAYER_POINTER_KERNELS(TAG, IMPL)                                                                  \
-    template <class A, class T, index_t E1, index_t E2, std::enable_if_t<IMPL::template takes<T>, int> = 0>   \
+    template <class A, class T, index_t E1, index_t E2, std::enable_if_t<IMPL::takes<T>, int> = 0>   \
     TWOLAYER_INLINE result<A, TAG, T> kernel(op::dot, vec_view<const T, E1> a, vec_view<const T, E2> b, requires_arch<TAG>) { \
         return IMPL::dot(a.data(), b.data(), a.size());                                                      \
     }                                                                                                        \
     template <class A, class T, index_t R, index_t K, index_t EX, index_t EY,                                \
-              std::enable_if_t<IMPL::template takes<T>, int> = 0>                                            \
+              std::enable_if_t<IMPL::takes<T>, int> = 0>                                            \
     TWOLAYER_INLINE result<A, TAG> kernel(op::gemv, mat_view<const T, R, K> W, vec_view<const T, EX> x, vec_view<T, EY> y,    \
                           T scale, requires_arch<TAG>) {                                                     \
-        IMPL::template gemv<R, K>(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);                  \
+        IMPL::gemv<R, K>(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);                  \
     }                                                                                                        \
     template <class A, class T, index_t R, index_t K, index_t EA, index_t EX,                                \
-              std::enable_if_t<IMPL::template takes<T>, int> = 0>                                            \
+              std::enable_if_t<IMPL::takes<T>, int> = 0>                                            \
     TWOLAYER_INLINE result<A, TAG> kernel(op::rank1_update, mat_view<T, R, K> W, vec_view<const T, EA> a,                     \
                           vec_view<const T, EX> x, T alpha, T decay, requires_arch<TAG>) {                   \
         if (decay == T(1))                                                                                   \
-            IMPL::template rank1_update<false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay); \
+            IMPL::rank1_update<false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay); \
         else                                                                                                 \
-            IMPL::template rank1_update<true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);  \
+            IMPL::rank1_update<true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);  \
     }
 
 // TWOLAYER_POINTER_KERNELS_Q16(TAG, IMPL): the same for 16-bit fixed point (exact int64 dot,
-// gemv delivered in the arithmetic type C), with
+// gemv delivered in the arithmetic type C), with, in namespace IMPL,
 //   IMPL::dot<E>(const int16_t* a, const int16_t* b, index_t n) -> int64_t  (E: a static extent)
 //   IMPL::gemv<K>(const int16_t* w, index_t rows, index_t cols, const int16_t* x, C* y, C s)
 //       (s = scale * dot_unit, the scalar gemv's factor)
@@ -102,12 +102,12 @@ using q16 = fixed<std::int16_t, std::int32_t, Frac>;
     template <class A, int Frac, index_t E1, index_t E2>                                                     \
     TWOLAYER_INLINE result<A, TAG, std::int64_t> kernel(op::dot, vec_view<const detail::q16<Frac>, E1> a,                    \
                                         vec_view<const detail::q16<Frac>, E2> b, requires_arch<TAG>) {       \
-        return IMPL::template dot<E1 != dynamic_extent ? E1 : E2>(detail::raw16(a.data()), detail::raw16(b.data()), \
+        return IMPL::dot<E1 != dynamic_extent ? E1 : E2>(detail::raw16(a.data()), detail::raw16(b.data()), \
                                                                   a.size());                                 \
     }                                                                                                        \
     template <class A, int Frac, class C, index_t R, index_t K, index_t EX, index_t EY>                      \
     TWOLAYER_INLINE result<A, TAG> kernel(op::gemv, mat_view<const detail::q16<Frac>, R, K> W,                               \
                           vec_view<const detail::q16<Frac>, EX> x, vec_view<C, EY> y, C scale, requires_arch<TAG>) { \
-        IMPL::template gemv<K>(detail::raw16(W.data()), W.rows(), W.cols(), detail::raw16(x.data()), y.data(),  \
+        IMPL::gemv<K>(detail::raw16(W.data()), W.rows(), W.cols(), detail::raw16(x.data()), y.data(),  \
                                C(scale * C(format_traits<detail::q16<Frac>>::dot_unit)));                     \
     }

@@ -71,7 +71,7 @@ inline float dot(const float* TWOLAYER_RESTRICT a, const float* TWOLAYER_RESTRIC
 }
 
 // Four rows at a time: per column step, one load of x feeds four multiply-adds.
-inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT x,
+inline void gemv_general(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT x,
                  float* TWOLAYER_RESTRICT y, float scale) {
     index_t i = 0;
 #if TWOLAYER_DSP_ASM
@@ -156,7 +156,7 @@ TWOLAYER_INLINE void axpy_tail(float* w, const float* x, index_t r, float c) {
 
 // W = decay W + alpha a x^T; without decay (plain SGD) four rows share each loaded chunk of x.
 template <bool Decay>
-inline void rank1(float* w, index_t rows, index_t n, const float* a, const float* TWOLAYER_RESTRICT x, float alpha,
+inline void rank1_update(float* w, index_t rows, index_t n, const float* a, const float* TWOLAYER_RESTRICT x, float alpha,
                   float decay) {
     index_t i = 0;
 #if TWOLAYER_DSP_ASM
@@ -204,32 +204,22 @@ TWOLAYER_INLINE bool blocks_only(index_t rows, index_t cols) {
 #endif
 }
 
-// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp).
-struct pointer_kernels {
-    template <class T>
-    static constexpr bool takes = std::is_same<T, float>::value;
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): dot above, and
+template <class T>
+inline constexpr bool takes = std::is_same<T, float>::value;
 
-    static float dot(const float* a, const float* b, index_t n) { return detail_dsp::dot(a, b, n); }
-
-    template <index_t R, index_t K>
-    static TWOLAYER_INLINE void gemv(const float* w, index_t rows, index_t cols, const float* x, float* y,
-                                     float scale) {
+// y = scale W x; R, K: W's static extents.
+template <index_t R, index_t K>
+TWOLAYER_INLINE void gemv(const float* w, index_t rows, index_t cols, const float* x, float* y, float scale) {
 #if TWOLAYER_DSP_ASM
-        if (blocks_only<R, K>(rows, cols)) return detail_dsp_asm::gemv_blocks4_n16(w, rows / 4, cols, x, y, scale);
+    if (blocks_only<R, K>(rows, cols)) return detail_dsp_asm::gemv_blocks4_n16(w, rows / 4, cols, x, y, scale);
 #endif
-        detail_dsp::gemv(w, rows, cols, x, y, scale);
-    }
-
-    template <bool Decay>
-    static TWOLAYER_INLINE void rank1_update(float* w, index_t rows, index_t cols, const float* a, const float* x,
-                                             float alpha, float decay) {
-        rank1<Decay>(w, rows, cols, a, x, alpha, decay);
-    }
-};
+    gemv_general(w, rows, cols, x, y, scale);
+}
 
 }  // namespace detail_dsp
 
-TWOLAYER_POINTER_KERNELS(dsp, detail_dsp::pointer_kernels)
+TWOLAYER_POINTER_KERNELS(dsp, detail_dsp)
 
 // y = scale W x + b: the biases added as each block of four sums is stored (one VLDM, four adds)
 // instead of in a second pass over y; elsewhere dsp's gemv, then the addition (the same bits).

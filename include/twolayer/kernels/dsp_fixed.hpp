@@ -83,22 +83,16 @@ inline std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n_
     return dot_c(a, b, n, s);
 }
 
-// The pointer kernels of TWOLAYER_POINTER_KERNELS_Q16 (kernels/common.hpp): the scalar gemv's
-// arithmetic on the exact sums.
-struct pointer_kernels {
-    template <index_t E>
-    static std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n) {
-        return detail_dsp_fixed::dot<E>(a, b, n);
-    }
-    template <index_t K, class C>
-    static void gemv(const std::int16_t* w, index_t rows, index_t cols, const std::int16_t* x, C* y, C s) {
-        for (index_t i = 0; i < rows; ++i) y[i] = C(s * detail::exact_to<C>(detail_dsp_fixed::dot<K>(w + i * cols, x, cols)));
-    }
-};
+// y_i = s (W x)_i (s = scale * dot_unit): the scalar gemv's arithmetic on the exact sums; K:
+// W's static column count. With dot above, the pointer kernels of TWOLAYER_POINTER_KERNELS_Q16.
+template <index_t K, class C>
+void gemv(const std::int16_t* w, index_t rows, index_t cols, const std::int16_t* x, C* y, C s) {
+    for (index_t i = 0; i < rows; ++i) y[i] = C(s * detail::exact_to<C>(dot<K>(w + i * cols, x, cols)));
+}
 
 }  // namespace detail_dsp_fixed
 
-TWOLAYER_POINTER_KERNELS_Q16(dsp, detail_dsp_fixed::pointer_kernels)
+TWOLAYER_POINTER_KERNELS_Q16(dsp, detail_dsp_fixed)
 #else
 inline constexpr bool has_dsp_fixed16 = false;  ///< no SMLALD here: Q15 on dsp is the scalar reference
 #endif

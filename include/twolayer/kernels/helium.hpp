@@ -88,21 +88,9 @@ void gemv(const std::int16_t* w, index_t rows, index_t n, const std::int16_t* x,
     if (i < rows) y[i] = C(s * detail::exact_to<C>(dot(w + i * n, x, n)));
 }
 
-// The pointer kernels of TWOLAYER_POINTER_KERNELS_Q16 (kernels/common.hpp).
-struct pointer_kernels {
-    template <index_t E>
-    static std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n) {
-        return detail_helium_fixed::dot<E>(a, b, n);
-    }
-    template <index_t K, class C>
-    static void gemv(const std::int16_t* w, index_t rows, index_t cols, const std::int16_t* x, C* y, C s) {
-        detail_helium_fixed::gemv<K>(w, rows, cols, x, y, s);
-    }
-};
-
 }  // namespace detail_helium_fixed
 
-TWOLAYER_POINTER_KERNELS_Q16(helium, detail_helium_fixed::pointer_kernels)
+TWOLAYER_POINTER_KERNELS_Q16(helium, detail_helium_fixed)
 
 }  // namespace twolayer::kernels
 #else
@@ -117,6 +105,11 @@ namespace detail_helium {
 
 using detail::opaque_in_place;
 using detail::load_fence;
+
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): float, dot, gemv and
+// rank1_update below.
+template <class T>
+inline constexpr bool takes = std::is_same<T, float>::value;
 
 // Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
 
@@ -213,6 +206,12 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
+// The same in TWOLAYER_POINTER_KERNELS's form (W's static extents R, K unused: one gemv for all).
+template <index_t R, index_t K>
+TWOLAYER_INLINE void gemv(const float* w, index_t rows, index_t n, const float* x, float* y, float scale) {
+    gemv(w, rows, n, x, y, scale);
+}
+
 // y = decay y + a x; decay == 1 skips the multiply.
 inline void scaled_axpy(float* y, const float* x, index_t n, float a, float decay) {
     // Bumped pointers: post-incrementing loads and stores (see gemv).
@@ -282,25 +281,9 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
     for (index_t r = rows - i; r != 0; --r, ++i) scaled_axpy(w + i * n, x, n, alpha * a[i], decay);
 }
 
-// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp).
-struct pointer_kernels {
-    template <class T>
-    static constexpr bool takes = std::is_same<T, float>::value;
-    static float dot(const float* a, const float* b, index_t n) { return detail_helium::dot(a, b, n); }
-    template <index_t R, index_t K>  // R, K unused
-    static void gemv(const float* w, index_t rows, index_t cols, const float* x, float* y, float scale) {
-        detail_helium::gemv(w, rows, cols, x, y, scale);
-    }
-    template <bool Decay>
-    static void rank1_update(float* w, index_t rows, index_t cols, const float* a, const float* x, float alpha,
-                             float decay) {
-        detail_helium::rank1_update<Decay>(w, rows, cols, a, x, alpha, decay);
-    }
-};
-
 }  // namespace detail_helium
 
-TWOLAYER_POINTER_KERNELS(helium, detail_helium::pointer_kernels)
+TWOLAYER_POINTER_KERNELS(helium, detail_helium)
 
 // y = scale W x + b: helium's own gemv, then the addition (the reference's composition, declared
 // on helium so that it wins over dsp's gemv_bias). Chosen by count (docs/BENCHMARKS.md): dsp's

@@ -34,6 +34,11 @@ namespace detail_neon {
 using detail::load_fence;
 using detail::opaque;
 
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): the element types with
+// lanes; dot, gemv and rank1_update below.
+template <class T>
+inline constexpr bool takes = has_lanes<T>;
+
 // Four registers from p, and p moved past them (left opaque). AArch64: one LD1. Armv7: VLD1 has no
 // immediate offset either, so four loads each bumping p (without the bumps GCC adds an ADD per load).
 template <class T>
@@ -195,6 +200,12 @@ void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
+// The same in TWOLAYER_POINTER_KERNELS's form (W's static extents R, K unused: one gemv for all).
+template <index_t R, index_t K, class T>
+TWOLAYER_INLINE void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
+    gemv(w, rows, n, x, y, scale);
+}
+
 // Row R of a block: w = (decay) w + f[R] x over four registers of columns; w moves past them.
 // On AArch64 written in assembly: GCC 12 keeps a loaded register quadruple and the quadruple to
 // store in different registers and copies all four between them (four MOVs per six useful
@@ -318,7 +329,7 @@ inline constexpr int rank1_panel_blocks = 2;
 template <int Q>
 using panel_blocks = std::make_integer_sequence<int, Q>;
 
-template <class T, bool Decay>
+template <bool Decay, class T>
 void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
     constexpr index_t B = 4 * lanes<T>::width, P = rank1_panel_blocks;
     using full = panel_blocks<P>;
@@ -390,27 +401,9 @@ inline void tanh_map(const float* x, float* g, index_t n) {
 }
 #endif
 
-// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp).
-struct pointer_kernels {
-    template <class T>
-    static constexpr bool takes = has_lanes<T>;
-    template <class T>
-    static T dot(const T* a, const T* b, index_t n) {
-        return detail_neon::dot(a, b, n);
-    }
-    template <index_t R, index_t K, class T>  // R, K unused
-    static void gemv(const T* w, index_t rows, index_t cols, const T* x, T* y, T scale) {
-        detail_neon::gemv(w, rows, cols, x, y, scale);
-    }
-    template <bool Decay, class T>
-    static void rank1_update(T* w, index_t rows, index_t cols, const T* a, const T* x, T alpha, T decay) {
-        detail_neon::rank1_update<T, Decay>(w, rows, cols, a, x, alpha, decay);
-    }
-};
-
 }  // namespace detail_neon
 
-TWOLAYER_POINTER_KERNELS(neon, detail_neon::pointer_kernels)
+TWOLAYER_POINTER_KERNELS(neon, detail_neon)
 
 #if defined(__aarch64__)
 // tanh on float, four lanes at a time: bit for bit the scalar reference (tested). Not on Armv7:
