@@ -180,8 +180,8 @@ TWOLAYER_INLINE accum_t<S> dot(vec_view<const S, E1> a, vec_view<const S, E2> b,
     return kernel<Arch>(op::dot{}, a, b, arch);
 }
 
-/// y_i = scale * (W x)_i, delivered in C; x has W.cols() elements, y W.rows(). W, x, y must not
-/// overlap y.
+/// y_i = scale * (W x)_i, delivered in C; x has W.cols() elements, y W.rows(); y must not
+/// overlap W or x.
 template <class S, class C, index_t R, index_t K, index_t EX, index_t EY, class Arch, is_arch<Arch> = 0>
 TWOLAYER_INLINE void gemv(mat_view<const S, R, K> W, vec_view<const S, EX> x, vec_view<C, EY> y, C scale, Arch arch) {
     kernel<Arch>(op::gemv{}, W, x, y, scale, arch);

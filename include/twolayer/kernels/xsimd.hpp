@@ -16,6 +16,7 @@
 #include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/scalar.hpp"
 
+// TWOLAYER_HAS_XSIMD: 1 where the xsimd headers are reachable (this header then has kernels).
 #if defined(__has_include)
 #if __has_include(<xsimd/xsimd.hpp>)
 #define TWOLAYER_HAS_XSIMD 1
@@ -296,11 +297,14 @@ result<A, simd<XA>> kernel(op::tanh_map, vec_view<const float, E1> lambda, vec_v
     for (index_t r = 0; r < n % W; ++r) y[i + r] = math::tanh_rational(x[i + r]);
 }
 
+// sum a_i b_i: four batch accumulators, their lanes added through memory, the tail in index order.
 template <class A, class T, index_t E1, index_t E2, class XA, detail_simd::enable<T, XA> = 0>
 result<A, simd<XA>, T> kernel(op::dot, vec_view<const T, E1> a, vec_view<const T, E2> b, requires_arch<simd<XA>>) {
     return detail_simd::dot<T, XA>(a.data(), b.data(), a.size());
 }
 
+// y = scale W x: blocks of gemv_block_rows rows per load of x, each row summed in the order that
+// rank1_update_gemv repeats (so the fused step has the separate step's bits).
 template <class A, class T, index_t R, index_t C, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
 result<A, simd<XA>> kernel(op::gemv, mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale,
                            requires_arch<simd<XA>>) {
@@ -325,6 +329,7 @@ TWOLAYER_INLINE index_t update_span(T* w, const T* x, T ai, T decay, index_t j, 
 }
 }  // namespace detail_simd
 
+// W = decay W + (alpha a) x^T, one FMA per element in the body, multiply and add in the tail.
 template <class A, class T, index_t R, index_t C, index_t EA, index_t EX, class XA, detail_simd::enable<T, XA> = 0>
 result<A, simd<XA>> kernel(op::rank1_update, mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x,
                            T alpha, T decay, requires_arch<simd<XA>>) {
