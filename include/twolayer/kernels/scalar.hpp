@@ -163,7 +163,7 @@ TWOLAYER_INLINE absmax_result<T> absmax_from_bits(bits_t<T> m) {
 
 // Finiteness and the largest magnitude of x, float or double: the integer scan of the bit patterns.
 template <class A, class T, index_t E>
-result<A, scalar, absmax_result<T>> kernel(op::absmax, vec_view<const T, E> x, requires_arch<scalar>) {
+TWOLAYER_INLINE result<A, scalar, absmax_result<T>> kernel(op::absmax, vec_view<const T, E> x, requires_arch<scalar>) {
     static_assert(std::is_floating_point<T>::value && (sizeof(T) == 4 || sizeof(T) == 8),
                   "absmax: IEEE binary32 or binary64");
     return detail_scalar::absmax_from_bits<T>(detail_scalar::max_magnitude_bits(x.data(), x.size(), 0));
