@@ -66,6 +66,7 @@ inline float dot_f16_native(const f16* a, const f16* b, index_t n) {
     return vaddvq_f32(total);
 }
 
+// dot of f16 vectors: dot_f16_native.
 template <class A, index_t E1, index_t E2>
 result<A, neon_fp16, float> kernel(op::dot, vec_view<const f16, E1> a, vec_view<const f16, E2> b,
                                    requires_arch<neon_fp16>) {
