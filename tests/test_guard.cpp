@@ -214,7 +214,7 @@ template <class T>
 static int scan_mismatches() {
     // The integer-max scan against the plain loop: the same largest magnitude, and any NaN or
     // +-Inf anywhere (first, last, middle) makes the sample non-finite. Sizes around 8: the
-    // Thumb-2 scan (train/scan_thumb2.hpp) takes blocks of eight and leaves the rest to C.
+    // Thumb-2 scan (kernels::absmax on dsp, kernels/dsp_scan_asm.hpp) takes blocks of eight and leaves the rest to C.
     gaussian_rng g(71);
     static T x[257];
     int bad = 0;

@@ -10,6 +10,7 @@
 #include "twolayer/format/rounding.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/format/update_rule.hpp"
+#include "twolayer/kernels/default_arch.hpp"
 #include "twolayer/model/activation.hpp"
 #include "twolayer/model/convert.hpp"
 #include "twolayer/model/dataset.hpp"

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "twolayer/arch/tags.hpp"
+#include "twolayer/arch/select.hpp"
 
 namespace tl_test {
 namespace {

@@ -1,7 +1,9 @@
-// The default arch: the one the library uses when a caller names none, chosen at compile time
+// arch::default_arch: the arch the library uses when a caller names none, chosen at compile time
 // from the compiler's target macros, so a build for a board gets that board's kernels without
 // configuration. A build may force one with TWOLAYER_ARCH_<NAME> (CMake: -DTWOLAYER_ARCH=...),
-// which is how tests and benchmarks compare arches on one machine.
+// which is how tests and benchmarks compare arches on one machine. This header only names the
+// arch (and defines exactly one TWOLAYER_ARCH_<NAME>); kernels/default_arch.hpp includes its
+// kernels.
 //
 // Order matters: Armv7-A defines __ARM_FEATURE_DSP too, and the Cortex-M55 has both DSP and MVE.
 #pragma once
@@ -29,21 +31,24 @@
 #endif
 
 #if defined(TWOLAYER_ARCH_SIMD)
-#include "twolayer/arch/simd.hpp"
-namespace twolayer::arch { using default_arch = simd<xsimd::default_arch>; }
-#include "twolayer/kernels/xsimd.hpp"
-#elif defined(TWOLAYER_ARCH_HELIUM)
-namespace twolayer::arch { using default_arch = helium; }
-#include "twolayer/kernels/helium.hpp"
-#elif defined(TWOLAYER_ARCH_DSP)
-namespace twolayer::arch { using default_arch = dsp; }
-#include "twolayer/kernels/dsp.hpp"
-#elif defined(TWOLAYER_ARCH_NEON_FP16)
-namespace twolayer::arch { using default_arch = neon_fp16; }
-#include "twolayer/kernels/neon_fp16.hpp"
-#elif defined(TWOLAYER_ARCH_NEON)
-namespace twolayer::arch { using default_arch = neon; }
-#include "twolayer/kernels/neon.hpp"
-#else
-namespace twolayer::arch { using default_arch = scalar; }
+#include <xsimd/xsimd.hpp>
 #endif
+
+namespace twolayer::arch {
+
+/// The arch of every kernel call that names none (model/, train/ default arguments).
+#if defined(TWOLAYER_ARCH_SIMD)
+using default_arch = simd<xsimd::default_arch>;
+#elif defined(TWOLAYER_ARCH_HELIUM)
+using default_arch = helium;
+#elif defined(TWOLAYER_ARCH_DSP)
+using default_arch = dsp;
+#elif defined(TWOLAYER_ARCH_NEON_FP16)
+using default_arch = neon_fp16;
+#elif defined(TWOLAYER_ARCH_NEON)
+using default_arch = neon;
+#else
+using default_arch = scalar;
+#endif
+
+}  // namespace twolayer::arch

@@ -4,21 +4,32 @@
 // columns here; elsewhere loops are unrolled by four with independent accumulators so loads use
 // immediate offsets, and every multiply-add is one VFMA.F32. Overloads only: double and other
 // formats resolve to the scalar reference (double is software on the M4 and M33).
+//
+// Implementations on dsp: dot, gemv, rank1_update, gemv_bias (float, on M-profile cores with a
+// single-precision FPU: TWOLAYER_DSP_FLOAT); absmax (float, on Thumb-2 M-profile cores:
+// TWOLAYER_DSP_SCAN_ASM); Q15 dot and gemv (kernels/dsp_fixed.hpp, with the DSP extension).
+// Elsewhere dsp resolves to the scalar reference.
 #pragma once
+#include <cstdint>
 #include <type_traits>
 
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
-#include "twolayer/kernels/dsp_fixed.hpp"    // 16-bit fixed point (SMLALD)
-#include "twolayer/kernels/dsp_vfp_asm.hpp"  // VLDM/VSTM inner loops where the FPU allows
+#include "twolayer/kernels/common.hpp"
+#include "twolayer/kernels/dsp_fixed.hpp"     // 16-bit fixed point (SMLALD)
+#include "twolayer/kernels/dsp_scan_asm.hpp"  // the LDM scan of absmax
+#include "twolayer/kernels/dsp_vfp_asm.hpp"   // VLDM/VSTM inner loops where the FPU allows
 #include "twolayer/kernels/scalar.hpp"
 
-namespace twolayer::kernels {
-namespace detail_dsp {
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M' && defined(__ARM_FP) && (__ARM_FP & 4)
+#define TWOLAYER_DSP_FLOAT 1
+#endif
 
-template <class T>
-using enable = std::enable_if_t<std::is_same<T, float>::value, int>;
+namespace twolayer::kernels {
+
+#if TWOLAYER_DSP_FLOAT
+namespace detail_dsp {
 
 // Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
 
@@ -60,7 +71,7 @@ inline float dot(const float* TWOLAYER_RESTRICT a, const float* TWOLAYER_RESTRIC
 }
 
 // Four rows at a time: per column step, one load of x feeds four multiply-adds.
-inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT x,
+inline void gemv_general(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT x,
                  float* TWOLAYER_RESTRICT y, float scale) {
     index_t i = 0;
 #if TWOLAYER_DSP_ASM
@@ -112,38 +123,14 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* TWOLAYER_
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
-// Four columns at a time: one load of u_i feeds four multiply-adds; the sum over i keeps the
-// scalar order.
-inline void gemv_t(const float* w, index_t rows, index_t n, const float* TWOLAYER_RESTRICT u,
-                   float* TWOLAYER_RESTRICT y, float scale) {
-    index_t j = 0;
-    for (; j + 4 <= n; j += 4) {
-        float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-        const float* wj = w + j;
-        for (index_t i = 0; i < rows; ++i, wj += n) {
-            const float ui = u[i];
-            s0 = mac(s0, wj[0], ui);
-            s1 = mac(s1, wj[1], ui);
-            s2 = mac(s2, wj[2], ui);
-            s3 = mac(s3, wj[3], ui);
-        }
-        y[j] = scale * s0;
-        y[j + 1] = scale * s1;
-        y[j + 2] = scale * s2;
-        y[j + 3] = scale * s3;
-    }
-    for (index_t r = n - j; r != 0; --r, ++j) {
-        float s = 0.0f;
-        for (index_t i = 0; i < rows; ++i) s = mac(s, w[i * n + j], u[i]);
-        y[j] = scale * s;
-    }
-}
-
-// y = decay y + a x; decay == 1 skips the multiply (plain SGD pays nothing for weight decay).
+// y = decay y + a x; Decay false: decay == 1, not multiplied (plain SGD pays nothing for weight
+// decay).
+template <bool Decay>
 inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRICT x, index_t n, float a,
                         float decay) {
     index_t j = 0;
-    if (decay == 1.0f) {
+    if constexpr (!Decay) {
+        (void)decay;
         for (; j + 4 <= n; j += 4) {
             y[j] = mac(y[j], a, x[j]);
             y[j + 1] = mac(y[j + 1], a, x[j + 1]);
@@ -167,12 +154,13 @@ TWOLAYER_INLINE void axpy_tail(float* w, const float* x, index_t r, float c) {
     for (; r != 0; --r, ++w) *w = mac(*w, c, *x++);
 }
 
-// W += alpha a x^T (decay == 1: plain SGD): four rows share each loaded chunk of x.
-inline void rank1(float* w, index_t rows, index_t n, const float* a, const float* TWOLAYER_RESTRICT x, float alpha,
+// W = decay W + alpha a x^T; without decay (plain SGD) four rows share each loaded chunk of x.
+template <bool Decay>
+inline void rank1_update(float* w, index_t rows, index_t n, const float* a, const float* TWOLAYER_RESTRICT x, float alpha,
                   float decay) {
     index_t i = 0;
 #if TWOLAYER_DSP_ASM
-    if (decay == 1.0f && n >= 16) {
+    if (!Decay && n >= 16) {
         const index_t r = n % 16;
         for (; i + 4 <= rows; i += 4) {
             float* w0 = w + i * n;
@@ -199,20 +187,12 @@ inline void rank1(float* w, index_t rows, index_t n, const float* a, const float
         return;
     }
 #endif
-    for (; i < rows; ++i) scaled_axpy(w + i * n, x, n, alpha * a[i], decay);
+    for (; i < rows; ++i) scaled_axpy<Decay>(w + i * n, x, n, alpha * a[i], decay);
 }
 
-}  // namespace detail_dsp
-
-template <class T, index_t E1, index_t E2, detail_dsp::enable<T> = 0>
-T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, dsp) {
-    return detail_dsp::dot(a.data(), b.data(), a.size());
-}
-
-namespace detail_dsp {
 // Whole blocks of four rows and whole 16-column chunks: the assembly alone does the work. With
 // sizes in the type this is decided at compile time and the general routine is not even linked
-// (it costs about 50 instructions a call and 600 bytes at -Os).
+// (its cost per call and in flash at -Os: docs/BENCHMARKS.md).
 template <index_t R, index_t C>
 TWOLAYER_INLINE bool blocks_only(index_t rows, index_t cols) {
 #if TWOLAYER_DSP_ASM
@@ -223,45 +203,48 @@ TWOLAYER_INLINE bool blocks_only(index_t rows, index_t cols) {
     return false;
 #endif
 }
-}  // namespace detail_dsp
 
-template <class T, index_t R, index_t C, index_t EX, index_t EY, detail_dsp::enable<T> = 0>
-void gemv(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale, dsp) {
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): dot above, and
+template <class T>
+inline constexpr bool takes = std::is_same<T, float>::value;
+
+// y = scale W x; R, K: W's static extents.
+template <index_t R, index_t K>
+TWOLAYER_INLINE void gemv(const float* w, index_t rows, index_t cols, const float* x, float* y, float scale) {
 #if TWOLAYER_DSP_ASM
-    if (detail_dsp::blocks_only<R, C>(W.rows(), W.cols()))
-        return detail_dsp_asm::gemv_blocks4_n16(W.data(), W.rows() / 4, W.cols(), x.data(), y.data(), scale);
+    if (blocks_only<R, K>(rows, cols)) return detail_dsp_asm::gemv_blocks4_n16(w, rows / 4, cols, x, y, scale);
 #endif
-    detail_dsp::gemv(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);
+    gemv_general(w, rows, cols, x, y, scale);
 }
 
+}  // namespace detail_dsp
+
+TWOLAYER_POINTER_KERNELS(dsp, detail_dsp)
+
 // y = scale W x + b: the biases added as each block of four sums is stored (one VLDM, four adds)
-// instead of in a second pass over y.
-template <class T, index_t R, index_t C, index_t EX, index_t EB, index_t EY, detail_dsp::enable<T> = 0>
-void gemv_bias(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<const T, EB> b, vec_view<T, EY> y,
-               T scale, dsp) {
+// instead of in a second pass over y; elsewhere dsp's gemv, then the addition (the same bits).
+template <class A, index_t R, index_t C, index_t EX, index_t EB, index_t EY>
+result<A, dsp> kernel(op::gemv_bias, mat_view<const float, R, C> W, vec_view<const float, EX> x,
+                      vec_view<const float, EB> b, vec_view<float, EY> y, float scale, requires_arch<dsp>) {
 #if TWOLAYER_DSP_ASM
     if (detail_dsp::blocks_only<R, C>(W.rows(), W.cols()))
         return detail_dsp_asm::gemv_bias_blocks4_n16(W.data(), W.rows() / 4, W.cols(), x.data(), b.data(),
                                                      y.data(), scale);
 #endif
-    detail_dsp::gemv(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);
-    for (index_t i = 0; i < y.size(); ++i) y[i] = y[i] + b[i];
+    detail_scalar::gemv_then_bias<dsp>(W, x, b, y, scale);
 }
+#endif  // TWOLAYER_DSP_FLOAT
 
-template <class T, index_t R, index_t C, index_t EU, index_t EY, detail_dsp::enable<T> = 0>
-void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> y, T scale, dsp) {
-    detail_dsp::gemv_t(W.data(), W.rows(), W.cols(), u.data(), y.data(), scale);
+#if TWOLAYER_DSP_SCAN_ASM
+// absmax on float: blocks of eight in the LDM assembly (kernels/dsp_scan_asm.hpp), the rest as
+// the scalar reference; the same result.
+template <class A, index_t E>
+result<A, dsp, absmax_result<float>> kernel(op::absmax, vec_view<const float, E> x, requires_arch<dsp>) {
+    const float* p = x.data();
+    std::uint32_t m = 0;
+    if (x.size() >= 8) m = detail_dsp_scan_asm::max_doubled_bits_chunks8(p, x.size() / 8, 0u) >> 1;
+    return detail_scalar::absmax_from_bits<float>(detail_scalar::max_magnitude_bits(p, x.size() % 8, m));
 }
-
-template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_dsp::enable<T> = 0>
-void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
-                  dsp) {
-    detail_dsp::rank1(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
-}
-
-template <class T, index_t EX, index_t EY, detail_dsp::enable<T> = 0>
-void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, dsp) {
-    detail_dsp::scaled_axpy(y.data(), x.data(), y.size(), a, 1.0f);
-}
+#endif
 
 }  // namespace twolayer::kernels

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "twolayer/arch/tags.hpp"
+#include "twolayer/kernels/common.hpp"
 #include "twolayer/kernels/dsp_fixed_asm.hpp"
 #include "twolayer/kernels/scalar.hpp"
 #if defined(__ARM_FEATURE_DSP)
@@ -19,7 +20,7 @@
 namespace twolayer::kernels {
 
 #if defined(__ARM_FEATURE_DSP)
-// True where the overloads below exist: the kernel test asserts it on the DSP presets.
+/// True where the implementations below exist (the kernel test asserts it on the DSP presets).
 inline constexpr bool has_dsp_fixed16 = true;
 
 namespace detail_dsp_fixed {
@@ -82,47 +83,18 @@ inline std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n_
     return dot_c(a, b, n, s);
 }
 
-// float(s) or double(s) for an exact sum: through int32 when the sum fits (VCVT from a core
-// register; the value is the same integer, so with round-to-nearest, the default FPSCR mode
-// GCC assumes everywhere, the bits are the same), else the library's int64 conversion (a call
-// of about 25 instructions on a 32-bit core: __aeabi_l2f).
-template <class C>
-TWOLAYER_INLINE C to_arith(std::int64_t s) {
-    if constexpr (std::is_floating_point_v<C>) {
-        const std::int32_t lo = std::int32_t(s);
-        if (std::int64_t(lo) == s) return C(lo);
-    }
-    return C(s);
-}
-
-template <class Q>
-const std::int16_t* raw(const Q* q) {
-    static_assert(sizeof(Q) == sizeof(std::int16_t), "a 16-bit fixed-point value is its raw word");
-    return reinterpret_cast<const std::int16_t*>(q);
+// y_i = s (W x)_i (s = scale * dot_unit): the scalar gemv's arithmetic on the exact sums; K:
+// W's static column count. With dot above, the pointer kernels of TWOLAYER_POINTER_KERNELS_Q16.
+template <index_t K, class C>
+void gemv(const std::int16_t* w, index_t rows, index_t cols, const std::int16_t* x, C* y, C s) {
+    for (index_t i = 0; i < rows; ++i) y[i] = C(s * detail::exact_to<C>(dot<K>(w + i * cols, x, cols)));
 }
 
 }  // namespace detail_dsp_fixed
 
-template <int Frac, index_t E1, index_t E2>
-std::int64_t dot(vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E1> a,
-                 vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E2> b, dsp) {
-    constexpr index_t E = E1 != dynamic_extent ? E1 : E2;
-    return detail_dsp_fixed::dot<E>(detail_dsp_fixed::raw(a.data()), detail_dsp_fixed::raw(b.data()), a.size());
-}
-
-// y_i = scale * dot_unit * (W x)_i, the scalar gemv's arithmetic on the exact sums.
-template <int Frac, class C, index_t R, index_t K, index_t EX, index_t EY>
-void gemv(mat_view<const fixed<std::int16_t, std::int32_t, Frac>, R, K> W,
-          vec_view<const fixed<std::int16_t, std::int32_t, Frac>, EX> x, vec_view<C, EY> y, C scale, dsp) {
-    using Q = fixed<std::int16_t, std::int32_t, Frac>;
-    const C s = C(scale * C(format_traits<Q>::dot_unit));
-    const std::int16_t* xr = detail_dsp_fixed::raw(x.data());
-    for (index_t i = 0; i < W.rows(); ++i)
-        y[i] = C(s * detail_dsp_fixed::to_arith<C>(
-                         detail_dsp_fixed::dot<K>(detail_dsp_fixed::raw(W.row(i).data()), xr, W.cols())));
-}
+TWOLAYER_POINTER_KERNELS_Q16(dsp, detail_dsp_fixed)
 #else
-inline constexpr bool has_dsp_fixed16 = false;
+inline constexpr bool has_dsp_fixed16 = false;  ///< no SMLALD here: Q15 on dsp is the scalar reference
 #endif
 
 }  // namespace twolayer::kernels

@@ -65,7 +65,7 @@ inline void dot4_chunks16(const float*& w0, const float*& w1, const float*& w2, 
 // The block loop of gemv over whole blocks of four rows when n is a multiple of 16, up to the
 // point where the four sums a0..a3 of a block are scaled; `store` then writes them (and adds the
 // biases). The block loop too is in the assembly, so nothing spills between blocks (at -Os the
-// compiled block loop cost about 60 instructions a block). Row r + 1 starts where row r's
+// compiled block loop spilled; its count is in docs/BENCHMARKS.md). Row r + 1 starts where row r's
 // pointer stops.
 #define TWOLAYER_GEMV_BLOCKS4_N16(store)                                                          \
     "2:\n\t"                                                                                      \

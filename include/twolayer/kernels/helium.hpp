@@ -3,8 +3,13 @@
 // so no size has a slow path; needs MVE with floating point (__ARM_FEATURE_MVE & 2). 16-bit fixed
 // point: exact 64-bit multiply-accumulate reductions (integer MVE). MVE has eight vector
 // registers: the row and column groups below are sized to stay within them. Every load and store
-// post-increments its pointer (one instruction each). Overloads only; what is missing falls back
-// to dsp's kernels, then to the scalar reference.
+// post-increments its pointer (one instruction each). What is missing falls back to dsp's
+// kernels (the rule of arch/tags.hpp), then to the scalar reference. Without MVE this header
+// declares nothing but has_helium_fixed16 = false.
+//
+// Implementations on helium: dot, gemv, rank1_update, gemv_bias (float, with MVE floating point);
+// Q15 dot and gemv (integer MVE). From dsp: absmax; the float kernels where MVE has no floating
+// point.
 //
 // Floors at the 16 x 64 reference shape (MVE has no multi-register load): the gemv needs a load
 // of W per 4 MACs besides the FMA (0.5 per MAC, plus x), the rank-1 update a load, an FMA and a
@@ -15,6 +20,7 @@
 #include "twolayer/arch/tags.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
+#include "twolayer/kernels/common.hpp"
 #include "twolayer/kernels/dsp.hpp"
 
 #if defined(__ARM_FEATURE_MVE)
@@ -23,43 +29,26 @@
 #include <cstdint>
 
 namespace twolayer::kernels {
-namespace detail_helium {
-
-// Hides a pointer's value from the optimizer, so that a pointer bumped after each access stays a
-// post-incrementing load or store (one instruction). Where GCC 12 sees accesses at constant
-// offsets from one base (a loop it unrolled), it folds them into base + offset, and beyond VLDRW's
-// offset range (508 bytes) it adds an ADD before every load.
-// (volatile: else GCC hoists the pointer and the loads after it out of an enclosing loop when the
-// start value is loop-invariant, as x is for every row block.)
-template <class T>
-TWOLAYER_INLINE void opaque(T*& p) {
-    __asm__ volatile("" : "+r"(p));
-}
-
-// Keeps loads below it: without it GCC 12's scheduler hoists loads of later rows, needs more than
-// MVE's eight vector registers, and spills to the stack.
-TWOLAYER_INLINE void load_fence() { __asm__ volatile("" ::: "memory"); }
-
-}  // namespace detail_helium
-
 // 16-bit fixed point (q3_12, q15): VMLALDAVA multiplies eight int16 pairs and adds the products
 // to a 64-bit accumulator exactly (integer MVE), 3 instructions per 8 MACs in the dot product
 // against SMLALD's 2 MACs per instruction plus its loads. The sums are the scalar reference's exact
 // int64 sums, so the results are bit-exact (tested).
+/// True where the Q15 implementations below exist (the kernel test asserts it on the M55).
 inline constexpr bool has_helium_fixed16 = true;
 
 namespace detail_helium_fixed {
 
-using detail_helium::opaque;
+using detail::opaque_in_place;
 
 TWOLAYER_INLINE int16x8_t load(const std::int16_t*& p) {
     const int16x8_t v = vld1q_s16(p);
-    p += 8, opaque(p);
+    p += 8, opaque_in_place(p);
     return v;
 }
 
+template <index_t E = dynamic_extent>  // E unused: the loop is the same for every length
 inline std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n) {
-    opaque(a), opaque(b);
+    opaque_in_place(a), opaque_in_place(b);
     std::int64_t s = 0;
     for (index_t k = n / 8; k != 0; --k) s = vmlaldavaq_s16(s, load(a), load(b));
     if (const index_t r = n % 8) {
@@ -69,25 +58,18 @@ inline std::int64_t dot(const std::int16_t* a, const std::int16_t* b, index_t n)
     return s;
 }
 
-// C(v), the same value: an int64 to float conversion is a library call on the M-profile, an int32
-// one a single VCVT, and both round the same integer correctly, so the result is the same.
-template <class C>
-TWOLAYER_INLINE C convert(std::int64_t v) {
-    return v == std::int32_t(v) ? C(std::int32_t(v)) : C(v);
-}
-
 // Rows in pairs share each load of x: two 64-bit accumulators, three pointers and the loop
 // counter stay in core registers (four rows would not leave enough).
-template <class C>
+template <index_t K, class C>  // K unused
 void gemv(const std::int16_t* w, index_t rows, index_t n, const std::int16_t* x, C* y, C s) {
     index_t i = 0;
     for (; i + 2 <= rows; i += 2) {
         // Keeps the loads of x in this loop: hoisted out of it, they would not fit the registers.
-        detail_helium::load_fence();
+        detail::load_fence();
         const std::int16_t* w0 = w + i * n;
         const std::int16_t* w1 = w0 + n;
         const std::int16_t* xj = x;
-        opaque(w0), opaque(w1), opaque(xj);
+        opaque_in_place(w0), opaque_in_place(w1), opaque_in_place(xj);
         std::int64_t s0 = 0, s1 = 0;
         for (index_t k = n / 8; k != 0; --k) {
             const int16x8_t xv = load(xj);
@@ -100,39 +82,20 @@ void gemv(const std::int16_t* w, index_t rows, index_t n, const std::int16_t* x,
             s0 = vmlaldavaq_p_s16(s0, vld1q_z_s16(w0, p), xv, p);
             s1 = vmlaldavaq_p_s16(s1, vld1q_z_s16(w1, p), xv, p);
         }
-        y[i] = C(s * convert<C>(s0));
-        y[i + 1] = C(s * convert<C>(s1));
+        y[i] = C(s * detail::exact_to<C>(s0));
+        y[i + 1] = C(s * detail::exact_to<C>(s1));
     }
-    if (i < rows) y[i] = C(s * convert<C>(dot(w + i * n, x, n)));
-}
-
-template <class Q>
-const std::int16_t* raw(const Q* q) {
-    static_assert(sizeof(Q) == sizeof(std::int16_t), "a 16-bit fixed-point value is its raw word");
-    return reinterpret_cast<const std::int16_t*>(q);
+    if (i < rows) y[i] = C(s * detail::exact_to<C>(dot(w + i * n, x, n)));
 }
 
 }  // namespace detail_helium_fixed
 
-template <int Frac, index_t E1, index_t E2>
-std::int64_t dot(vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E1> a,
-                 vec_view<const fixed<std::int16_t, std::int32_t, Frac>, E2> b, helium) {
-    return detail_helium_fixed::dot(detail_helium_fixed::raw(a.data()), detail_helium_fixed::raw(b.data()), a.size());
-}
-
-// y_i = scale * dot_unit * (W x)_i, the scalar gemv's arithmetic on the exact sums.
-template <int Frac, class C, index_t R, index_t K, index_t EX, index_t EY>
-void gemv(mat_view<const fixed<std::int16_t, std::int32_t, Frac>, R, K> W,
-          vec_view<const fixed<std::int16_t, std::int32_t, Frac>, EX> x, vec_view<C, EY> y, C scale, helium) {
-    using Q = fixed<std::int16_t, std::int32_t, Frac>;
-    detail_helium_fixed::gemv(detail_helium_fixed::raw(W.data()), W.rows(), W.cols(),
-                              detail_helium_fixed::raw(x.data()), y.data(), C(scale * C(format_traits<Q>::dot_unit)));
-}
+TWOLAYER_POINTER_KERNELS_Q16(helium, detail_helium_fixed)
 
 }  // namespace twolayer::kernels
 #else
 namespace twolayer::kernels {
-inline constexpr bool has_helium_fixed16 = false;
+inline constexpr bool has_helium_fixed16 = false;  ///< no MVE here: Q15 on helium is dsp's
 }  // namespace twolayer::kernels
 #endif
 
@@ -140,14 +103,19 @@ inline constexpr bool has_helium_fixed16 = false;
 namespace twolayer::kernels {
 namespace detail_helium {
 
+using detail::opaque_in_place;
+using detail::load_fence;
+
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): float, dot, gemv and
+// rank1_update below.
 template <class T>
-using enable = std::enable_if_t<std::is_same<T, float>::value, int>;
+inline constexpr bool takes = std::is_same<T, float>::value;
 
 // Remainder loops count down: see kernels/neon.hpp (a false GCC 12 warning on the plain form).
 
 TWOLAYER_INLINE float32x4_t load(const float*& p) {
     const float32x4_t v = vld1q_f32(p);
-    p += 4, opaque(p);
+    p += 4, opaque_in_place(p);
     return v;
 }
 
@@ -158,7 +126,7 @@ inline float sum(float32x4_t v) {
 
 // Lane r = the sum of ar's lanes: a 4 x 4 transpose through memory (VLD4 de-interleaves) and
 // three adds, 11 instructions for four rows; lane by lane, GCC 12 moves odd lanes through core
-// registers, about 12 instructions per row.
+// registers, several instructions per row (docs/BENCHMARKS.md).
 TWOLAYER_INLINE float32x4_t sums(float32x4_t a0, float32x4_t a1, float32x4_t a2, float32x4_t a3) {
     float t[16];
     vst1q_f32(t, a0), vst1q_f32(t + 4, a1), vst1q_f32(t + 8, a2), vst1q_f32(t + 12, a3);
@@ -167,7 +135,7 @@ TWOLAYER_INLINE float32x4_t sums(float32x4_t a0, float32x4_t a1, float32x4_t a2,
 }
 
 inline float dot(const float* a, const float* b, index_t n) {
-    opaque(a), opaque(b);
+    opaque_in_place(a), opaque_in_place(b);
     float32x4_t s0, s1;
     index_t k = n / 8;
     if (k != 0) {
@@ -203,7 +171,7 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
         const float* w2 = w1 + n;
         const float* w3 = w2 + n;
         const float* xj = x;
-        opaque(w0), opaque(w1), opaque(w2), opaque(w3), opaque(xj);
+        opaque_in_place(w0), opaque_in_place(w1), opaque_in_place(w2), opaque_in_place(w3), opaque_in_place(xj);
         float32x4_t a0, a1, a2, a3;
         index_t k = n / 4;
         if (k != 0) {
@@ -238,32 +206,10 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
-// Column blocks of eight: u_i goes from a core register straight into VFMA (the _n form). The
-// last, partial block is the only predicated one.
-inline void gemv_t(const float* w, index_t rows, index_t n, const float* u, float* y, float scale) {
-    index_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
-        const float* wj = w + j;
-        for (index_t i = 0; i < rows; ++i, wj += n) {
-            a0 = vfmaq_n_f32(a0, vld1q_f32(wj), u[i]);
-            a1 = vfmaq_n_f32(a1, vld1q_f32(wj + 4), u[i]);
-        }
-        vst1q_f32(y + j, vmulq_n_f32(a0, scale));
-        vst1q_f32(y + j + 4, vmulq_n_f32(a1, scale));
-    }
-    if (j < n) {
-        const mve_pred16_t p0 = vctp32q(static_cast<std::uint32_t>(n - j));
-        const mve_pred16_t p1 = vctp32q(static_cast<std::uint32_t>(n - j > 4 ? n - j - 4 : 0));
-        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0;
-        const float* wj = w + j;
-        for (index_t i = 0; i < rows; ++i, wj += n) {
-            a0 = vfmaq_n_f32(a0, vld1q_z_f32(wj, p0), u[i]);
-            a1 = vfmaq_n_f32(a1, vld1q_z_f32(wj + 4, p1), u[i]);
-        }
-        vst1q_p_f32(y + j, vmulq_n_f32(a0, scale), p0);
-        vst1q_p_f32(y + j + 4, vmulq_n_f32(a1, scale), p1);
-    }
+// The same in TWOLAYER_POINTER_KERNELS's form (W's static extents R, K unused: one gemv for all).
+template <index_t R, index_t K>
+TWOLAYER_INLINE void gemv(const float* w, index_t rows, index_t n, const float* x, float* y, float scale) {
+    gemv(w, rows, n, x, y, scale);
 }
 
 // y = decay y + a x; decay == 1 skips the multiply.
@@ -289,7 +235,7 @@ TWOLAYER_INLINE void update4(float*& w, float32x4_t xv, float f, float decay) {
     float32x4_t v = vld1q_f32(w);
     if constexpr (Decay) v = vmulq_n_f32(v, decay);
     vst1q_f32(w, vfmaq_n_f32(v, xv, f));
-    w += 4, opaque(w);
+    w += 4, opaque_in_place(w);
 }
 
 template <bool Decay>
@@ -310,7 +256,7 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
         float* w2 = w1 + n;
         float* w3 = w2 + n;
         const float* xj = x;
-        opaque(w0), opaque(w1), opaque(w2), opaque(w3), opaque(xj);
+        opaque_in_place(w0), opaque_in_place(w1), opaque_in_place(w2), opaque_in_place(w3), opaque_in_place(xj);
         // The four factors alpha a_i with one multiply (the same products as one by one).
         const float32x4_t f = vmulq_n_f32(vld1q_f32(a + i), alpha);
         const float f0 = vgetq_lane_f32(f, 0), f1 = vgetq_lane_f32(f, 1), f2 = vgetq_lane_f32(f, 2),
@@ -337,33 +283,16 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
 
 }  // namespace detail_helium
 
-template <class T, index_t E1, index_t E2, detail_helium::enable<T> = 0>
-T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, helium) {
-    return detail_helium::dot(a.data(), b.data(), a.size());
-}
+TWOLAYER_POINTER_KERNELS(helium, detail_helium)
 
-template <class T, index_t R, index_t C, index_t EX, index_t EY, detail_helium::enable<T> = 0>
-void gemv(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale, helium) {
-    detail_helium::gemv(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);
-}
-
-template <class T, index_t R, index_t C, index_t EU, index_t EY, detail_helium::enable<T> = 0>
-void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> y, T scale, helium) {
-    detail_helium::gemv_t(W.data(), W.rows(), W.cols(), u.data(), y.data(), scale);
-}
-
-template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_helium::enable<T> = 0>
-void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
-                  helium) {
-    if (decay == 1.0f)
-        detail_helium::rank1_update<false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
-    else
-        detail_helium::rank1_update<true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
-}
-
-template <class T, index_t EX, index_t EY, detail_helium::enable<T> = 0>
-void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, helium) {
-    detail_helium::scaled_axpy(y.data(), x.data(), y.size(), a, 1.0f);
+// y = scale W x + b: helium's own gemv, then the addition (the reference's composition, declared
+// on helium so that it wins over dsp's gemv_bias). Chosen by count (docs/BENCHMARKS.md): dsp's
+// VLDM/VFMA block assembly does one scalar VFMA per multiply-add, helium's gemv four per VFMA,
+// and the bits are those of helium's gemv plus the bias, as gemv_bias promises.
+template <class A, index_t R, index_t C, index_t EX, index_t EB, index_t EY>
+result<A, helium> kernel(op::gemv_bias, mat_view<const float, R, C> W, vec_view<const float, EX> x,
+                         vec_view<const float, EB> b, vec_view<float, EY> y, float scale, requires_arch<helium>) {
+    detail_scalar::gemv_then_bias<A>(W, x, b, y, scale);
 }
 
 }  // namespace twolayer::kernels

@@ -6,35 +6,38 @@
 // Written for few instructions per multiply-add (counted under QEMU, tools/count-insns): on
 // AArch64 one LD1/ST1 moves four registers (16 floats), every load post-increments its pointer,
 // each loaded block of x serves several rows, and the first block multiplies instead of adding to
-// zeroed accumulators. At 16 x 64 the gemv is within ~20% of its floor (one FMA per 4 MACs, one
-// load per 16 W elements) and the rank-1 update within ~10% of its (LD1, 4 FMA, ST1 per 16).
+// zeroed accumulators. The floors at 16 x 64: the gemv one FMA per 4 MACs and one load per 16 W
+// elements, the rank-1 update LD1, 4 FMA, ST1 per 16 (docs/BENCHMARKS.md has the counts).
+//
+// Implementations on neon: dot, gemv, rank1_update (float; double on AArch64); tanh_map (AArch64).
+// Without NEON (__ARM_NEON) this header declares nothing.
 #pragma once
-#include <arm_neon.h>
-
 #include <type_traits>
 #include <utility>
 
 #include "twolayer/arch/tags.hpp"
+#include "twolayer/core/math.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
+#include "twolayer/kernels/common.hpp"
 #include "twolayer/kernels/neon_lanes.hpp"
 #include "twolayer/kernels/scalar.hpp"
-#include "twolayer/model/activation.hpp"
+
+#if defined(__ARM_NEON)
+#include <arm_neon.h>
 
 namespace twolayer::kernels {
 namespace detail_neon {
 
-template <class T>
-using enable = std::enable_if_t<has_lanes<T>, int>;
+// Multi-register loads and stores (LD1/ST1 of four registers) have no immediate offset, only
+// post-increment: pointers bumped after each access are made opaque (kernels/common.hpp).
+using detail::load_fence;
+using detail::opaque;
 
-// Hides a pointer's value from the optimizer. Multi-register loads and stores (LD1/ST1 of four
-// registers) have no immediate offset, only post-increment; where GCC 12 sees several blocks at
-// constant offsets from one base (a loop it unrolled), it computes each address with an ADD
-// instead. A pointer bumped after each access and made opaque keeps the post-increment form.
+// The pointer kernels of TWOLAYER_POINTER_KERNELS (kernels/common.hpp): the element types with
+// lanes; dot, gemv and rank1_update below.
 template <class T>
-TWOLAYER_INLINE void opaque(T*& p) {
-    __asm__("" : "+r"(p));
-}
+inline constexpr bool takes = has_lanes<T>;
 
 // Four registers from p, and p moved past them (left opaque). AArch64: one LD1. Armv7: VLD1 has no
 // immediate offset either, so four loads each bumping p (without the bumps GCC adds an ADD per load).
@@ -51,10 +54,6 @@ TWOLAYER_INLINE typename lanes<T>::quad next4(const T*& p) {
     return q;
 #endif
 }
-
-// Keeps loads below it: without it GCC 12's scheduler hoists every block's load4 to the top
-// of a loop body, more registers than exist, and spills them to the stack.
-TWOLAYER_INLINE void load_fence() { __asm__ volatile("" ::: "memory"); }
 
 // Remainder loops count down (r = n - i): on the plain `for (; i < n; ++i)` form GCC 12 warns
 // falsely ("iteration ... invokes undefined behavior") when sizes are small compile-time
@@ -201,54 +200,10 @@ void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
 
-// Column blocks: each u_i is broadcast once per block and the sum over i keeps the scalar order.
-template <class T>
-void gemv_t(const T* w, index_t rows, index_t n, const T* u, T* y, T scale) {
-    using L = lanes<T>;
-    constexpr index_t W = L::width;
-    index_t j = 0;
-    for (; j + 4 * W <= n; j += 4 * W) {
-        typename L::reg a0 = L::zero(), a1 = L::zero(), a2 = L::zero(), a3 = L::zero();
-        for (index_t i = 0; i < rows; ++i) {
-            const T* wi = w + i * n + j;
-            const typename L::reg ui = L::dup(u[i]);
-            a0 = L::fma(a0, L::load(wi), ui);
-            a1 = L::fma(a1, L::load(wi + W), ui);
-            a2 = L::fma(a2, L::load(wi + 2 * W), ui);
-            a3 = L::fma(a3, L::load(wi + 3 * W), ui);
-        }
-        const typename L::reg s = L::dup(scale);
-        L::store(y + j, L::mul(s, a0));
-        L::store(y + j + W, L::mul(s, a1));
-        L::store(y + j + 2 * W, L::mul(s, a2));
-        L::store(y + j + 3 * W, L::mul(s, a3));
-    }
-    for (; j + W <= n; j += W) {
-        typename L::reg a = L::zero();
-        for (index_t i = 0; i < rows; ++i) a = L::fma(a, L::load(w + i * n + j), L::dup(u[i]));
-        L::store(y + j, L::mul(L::dup(scale), a));
-    }
-    for (index_t r = n - j; r != 0; --r, ++j) {
-        T s(0);
-        for (index_t i = 0; i < rows; ++i) s += w[i * n + j] * u[i];
-        y[j] = scale * s;
-    }
-}
-
-// y = decay y + a x (decay == 1: y + a x, without the multiply), in place.
-template <class T>
-void scaled_axpy(T* y, const T* x, index_t n, T a, T decay) {
-    using L = lanes<T>;
-    constexpr index_t W = L::width;
-    const typename L::reg av = L::dup(a), d = L::dup(decay);
-    index_t j = 0;
-    if (decay == T(1)) {
-        for (; j + W <= n; j += W) L::store(y + j, L::fma(L::load(y + j), av, L::load(x + j)));
-        for (index_t r = n - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
-    } else {
-        for (; j + W <= n; j += W) L::store(y + j, L::fma(L::mul(d, L::load(y + j)), av, L::load(x + j)));
-        for (index_t r = n - j; r != 0; --r, ++j) y[j] = decay * y[j] + a * x[j];
-    }
+// The same in TWOLAYER_POINTER_KERNELS's form (W's static extents R, K unused: one gemv for all).
+template <index_t R, index_t K, class T>
+TWOLAYER_INLINE void gemv(const T* w, index_t rows, index_t n, const T* x, T* y, T scale) {
+    gemv(w, rows, n, x, y, scale);
 }
 
 // Row R of a block: w = (decay) w + f[R] x over four registers of columns; w moves past them.
@@ -374,7 +329,7 @@ inline constexpr int rank1_panel_blocks = 2;
 template <int Q>
 using panel_blocks = std::make_integer_sequence<int, Q>;
 
-template <class T, bool Decay>
+template <bool Decay, class T>
 void rank1_update(T* w, index_t rows, index_t n, const T* a, const T* x, T alpha, T decay) {
     constexpr index_t B = 4 * lanes<T>::width, P = rank1_panel_blocks;
     using full = panel_blocks<P>;
@@ -431,7 +386,7 @@ TWOLAYER_INLINE float32x4_t tanh_rational4(float32x4_t x, float32x4_t p5, float3
     return vbslq_f32(vdupq_n_u32(0x80000000u), x, m);
 }
 
-inline void activate_tanh(const float* x, float* g, index_t n) {
+inline void tanh_map(const float* x, float* g, index_t n) {
     index_t i = 0;
     if (n >= 4) {
         const float* k = &tanh_table[0][0];
@@ -448,43 +403,16 @@ inline void activate_tanh(const float* x, float* g, index_t n) {
 
 }  // namespace detail_neon
 
+TWOLAYER_POINTER_KERNELS(neon, detail_neon)
+
 #if defined(__aarch64__)
-// tanh on float, four lanes at a time: bit for bit the scalar kernel's results (tested). Other
-// activations and double resolve to the scalar kernel. Not on Armv7: its NEON has no divide and
-// flushes subnormals to zero, so it could not give the scalar bits.
-template <index_t E1, index_t E2>
-void activate(act::tanh, vec_view<const float, E1> lambda, vec_view<float, E2> g, neon) {
-    detail_neon::activate_tanh(lambda.data(), g.data(), lambda.size());
+// tanh on float, four lanes at a time: bit for bit the scalar reference (tested). Not on Armv7:
+// its NEON has no divide and flushes subnormals to zero, so it could not give the scalar bits.
+template <class A, index_t E1, index_t E2>
+result<A, neon> kernel(op::tanh_map, vec_view<const float, E1> x, vec_view<float, E2> y, requires_arch<neon>) {
+    detail_neon::tanh_map(x.data(), y.data(), x.size());
 }
 #endif
 
-template <class T, index_t E1, index_t E2, detail_neon::enable<T> = 0>
-T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, neon) {
-    return detail_neon::dot(a.data(), b.data(), a.size());
-}
-
-template <class T, index_t R, index_t C, index_t EX, index_t EY, detail_neon::enable<T> = 0>
-void gemv(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale, neon) {
-    detail_neon::gemv(W.data(), W.rows(), W.cols(), x.data(), y.data(), scale);
-}
-
-template <class T, index_t R, index_t C, index_t EU, index_t EY, detail_neon::enable<T> = 0>
-void gemv_t(mat_view<const T, R, C> W, vec_view<const T, EU> u, vec_view<T, EY> y, T scale, neon) {
-    detail_neon::gemv_t(W.data(), W.rows(), W.cols(), u.data(), y.data(), scale);
-}
-
-template <class T, index_t R, index_t C, index_t EA, index_t EX, detail_neon::enable<T> = 0>
-void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
-                  neon) {
-    if (decay == T(1))
-        detail_neon::rank1_update<T, false>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
-    else
-        detail_neon::rank1_update<T, true>(W.data(), W.rows(), W.cols(), a.data(), x.data(), alpha, decay);
-}
-
-template <class T, index_t EX, index_t EY, detail_neon::enable<T> = 0>
-void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, neon) {
-    detail_neon::scaled_axpy(y.data(), x.data(), y.size(), a, T(1));
-}
-
 }  // namespace twolayer::kernels
+#endif

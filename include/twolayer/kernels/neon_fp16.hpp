@@ -1,19 +1,23 @@
 // Armv8.2-A half-precision arithmetic (Cortex-A76 class): dot products of f16 vectors computed
 // with native fp16 fused multiply-adds, eight lanes per instruction, delivered in f16's
 // accumulator type (float), as overloads of dot and gemv for f16 networks. float and double
-// kernels are neon's (the tag inherits).
+// kernels are neon's (the tag inherits). Without half-precision vector arithmetic this header
+// declares only neon's kernels.
+//
+// Implementations on neon_fp16: dot and gemv of f16 vectors.
 #pragma once
-#include <arm_neon.h>
-
 #include <cstdint>
 #include <cstring>
 
 #include "twolayer/core/config.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/half.hpp"
+#include "twolayer/kernels/dispatch.hpp"
 #include "twolayer/kernels/neon.hpp"
 
-#if defined(__ARM_FEATURE_FP16_VECTOR_ARITHMETIC)
+#if defined(__ARM_NEON) && defined(__ARM_FEATURE_FP16_VECTOR_ARITHMETIC)
+#include <arm_neon.h>
+
 namespace twolayer::kernels {
 namespace detail_neon_fp16 {
 
@@ -31,7 +35,7 @@ inline float32x4_t widen_sum(float32x4_t acc, float16x8_t h) {
 
 }  // namespace detail_neon_fp16
 
-// sum_i a_i b_i. Products accumulate in fp16 for at most `block` elements per lane pair, then
+/// sum_i a_i b_i over n f16 values, in float. Products accumulate in fp16 for at most `block` elements per lane pair, then
 // move into float: fp16's 11 significant bits would otherwise be swamped by a long sum (the error
 // of a pure fp16 sum grows with n times fp16's epsilon, 1e-3). Products beyond 65504 overflow to
 // infinity, as in any fp16 arithmetic.
@@ -62,14 +66,17 @@ inline float dot_f16_native(const f16* a, const f16* b, index_t n) {
     return vaddvq_f32(total);
 }
 
-template <index_t E1, index_t E2>
-float dot(vec_view<const f16, E1> a, vec_view<const f16, E2> b, neon_fp16) {
+// dot of f16 vectors: dot_f16_native.
+template <class A, index_t E1, index_t E2>
+result<A, neon_fp16, float> kernel(op::dot, vec_view<const f16, E1> a, vec_view<const f16, E2> b,
+                                   requires_arch<neon_fp16>) {
     return dot_f16_native(a.data(), b.data(), a.size());
 }
 
 // y_i = scale * (W x)_i, as the scalar gemv with the native dot.
-template <class C, index_t R, index_t K, index_t EX, index_t EY>
-void gemv(mat_view<const f16, R, K> W, vec_view<const f16, EX> x, vec_view<C, EY> y, C scale, neon_fp16) {
+template <class A, class C, index_t R, index_t K, index_t EX, index_t EY>
+result<A, neon_fp16> kernel(op::gemv, mat_view<const f16, R, K> W, vec_view<const f16, EX> x, vec_view<C, EY> y,
+                            C scale, requires_arch<neon_fp16>) {
     for (index_t i = 0; i < W.rows(); ++i) y[i] = C(scale * C(dot_f16_native(W.row(i).data(), x.data(), W.cols())));
 }
 

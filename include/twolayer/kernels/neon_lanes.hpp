@@ -1,17 +1,20 @@
 // The NEON registers the kernels are written against, one struct per element type, so that
-// kernels/neon.hpp is written once for float and double.
+// kernels/neon.hpp is written once for float and double. Without NEON this header is empty.
 #pragma once
-#include <arm_neon.h>
-
 #include <type_traits>
 
 #include "twolayer/core/config.hpp"
 
+#if defined(__ARM_NEON)
+#include <arm_neon.h>
+
 namespace twolayer::kernels::detail_neon {
 
+/// The registers and operations of element type T (specialized for float, and double on AArch64).
 template <class T>
 struct lanes;
 
+/// Whether T has NEON lanes here.
 template <class T>
 inline constexpr bool has_lanes = std::is_same<T, float>::value
 #if defined(__aarch64__)
@@ -91,3 +94,4 @@ struct lanes<double> {
 #endif
 
 }  // namespace twolayer::kernels::detail_neon
+#endif

@@ -1,16 +1,30 @@
-// Optimized float/double kernels on xsimd batches (x86 SSE2/AVX2/AVX-512, NEON). Overloads only:
-// whatever is missing here (other formats, other kernels) resolves to the scalar reference
-// through the arch tag's base class. Sums are split over several accumulators for throughput, so
-// results differ from the scalar kernels by rounding only (tested: a few ulp times the fan-in).
+// Optimized float/double kernels on xsimd batches (x86 SSE2/AVX2/AVX-512, NEON): implementations
+// on simd<XA> only; whatever is missing here (other formats, other kernels) resolves to the scalar
+// reference through the tag's base class. Sums are split over several accumulators for
+// throughput, so results differ from the scalar kernels by rounding only (tested: a few ulp times
+// the fan-in).
+//
+// Implementations on simd<XA>: dot, gemv, rank1_update, rank1_update_gemv (float, double; float
+// only on Armv7 NEON); tanh_map (except on Armv7 NEON). Where <xsimd/xsimd.hpp> cannot be found,
+// this header declares nothing.
 #pragma once
 #include <type_traits>
-#include <xsimd/xsimd.hpp>
 
-#include "twolayer/arch/simd.hpp"
+#include "twolayer/arch/tags.hpp"
+#include "twolayer/core/math.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
 #include "twolayer/kernels/scalar.hpp"
-#include "twolayer/model/activation.hpp"
+
+// TWOLAYER_HAS_XSIMD: 1 where the xsimd headers are reachable (this header then has kernels).
+#if defined(__has_include)
+#if __has_include(<xsimd/xsimd.hpp>)
+#define TWOLAYER_HAS_XSIMD 1
+#endif
+#endif
+
+#if TWOLAYER_HAS_XSIMD
+#include <xsimd/xsimd.hpp>
 
 namespace twolayer {
 namespace kernels {
@@ -98,8 +112,8 @@ TWOLAYER_INLINE T sum_row(const xsimd::batch<T, XA> (&s)[row_chains]) {
 
 // The batch the row kernels (gemv, rank1_update, rank1_update_gemv) work on. AMD's Zen 4 executes
 // a 512-bit operation as two 256-bit halves, and there the fused kernel, bound by its stores and
-// FMAs, runs faster on 256-bit batches (N = 512, P = 8, float: 182 ns against 240 ns; gemv 92
-// against 103 ns; measured with a kernel-only loop). So where AVX-512 is enabled with a Zen
+// FMAs, runs faster on 256-bit batches (and so does the gemv; the timings are in
+// docs/BENCHMARKS.md, host section). So where AVX-512 is enabled with a Zen
 // tuning (GCC 12 names Zen 4 znver3 with AVX-512), they use AVX2 + FMA batches; define
 // TWOLAYER_XSIMD_ROW_256 to 0 or 1 to choose. The three kernels use the same batch, so the fused
 // kernel's sums and tails match theirs.
@@ -136,8 +150,8 @@ template <class XA>
 using row_arch = typename row_arch_of<XA>::type;
 
 // Rows per block: the gemv takes 4 rows per load of x; the fused kernel, bound by its loads and
-// stores, is fastest with 2 (measured on Zen 4, N = 512, P = 8, float: 2 rows 182 ns, 4 rows
-// 216 ns with 256-bit batches; 240 and 279 ns with 512-bit batches).
+// stores, is faster with 2 than with 4, on 256-bit and 512-bit batches alike (Zen 4; the timings
+// are in docs/BENCHMARKS.md, host section).
 constexpr index_t gemv_block_rows = 4;
 constexpr index_t update_block_rows = 2;
 
@@ -269,10 +283,10 @@ TWOLAYER_INLINE xsimd::batch<float, XA> tanh_rational(const xsimd::batch<float, 
 
 }  // namespace detail_simd
 
-// tanh on float, a batch at a time: bit for bit the scalar kernel's results (tested). Other
-// activations and double resolve to the scalar kernel.
-template <index_t E1, index_t E2, class XA, std::enable_if_t<detail_simd::exact_tanh_lanes<XA>(), int> = 0>
-void activate(act::tanh, vec_view<const float, E1> lambda, vec_view<float, E2> g, simd<XA>) {
+// tanh on float, a batch at a time: bit for bit the scalar reference (tested).
+template <class A, index_t E1, index_t E2, class XA, std::enable_if_t<detail_simd::exact_tanh_lanes<XA>(), int> = 0>
+result<A, simd<XA>> kernel(op::tanh_map, vec_view<const float, E1> lambda, vec_view<float, E2> g,
+                           requires_arch<simd<XA>>) {
     using batch = xsimd::batch<float, XA>;
     constexpr index_t W = batch::size;
     const index_t n = lambda.size();
@@ -283,13 +297,17 @@ void activate(act::tanh, vec_view<const float, E1> lambda, vec_view<float, E2> g
     for (index_t r = 0; r < n % W; ++r) y[i + r] = math::tanh_rational(x[i + r]);
 }
 
-template <class T, index_t E1, index_t E2, class XA, detail_simd::enable<T, XA> = 0>
-T dot(vec_view<const T, E1> a, vec_view<const T, E2> b, simd<XA>) {
+// sum a_i b_i: four batch accumulators, their lanes added through memory, the tail in index order.
+template <class A, class T, index_t E1, index_t E2, class XA, detail_simd::enable<T, XA> = 0>
+result<A, simd<XA>, T> kernel(op::dot, vec_view<const T, E1> a, vec_view<const T, E2> b, requires_arch<simd<XA>>) {
     return detail_simd::dot<T, XA>(a.data(), b.data(), a.size());
 }
 
-template <class T, index_t R, index_t C, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
-void gemv(mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale, simd<XA>) {
+// y = scale W x: blocks of gemv_block_rows rows per load of x, each row summed in the order that
+// rank1_update_gemv repeats (so the fused step has the separate step's bits).
+template <class A, class T, index_t R, index_t C, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
+result<A, simd<XA>> kernel(op::gemv, mat_view<const T, R, C> W, vec_view<const T, EX> x, vec_view<T, EY> y, T scale,
+                           requires_arch<simd<XA>>) {
     detail_simd::for_row_blocks<detail_simd::gemv_block_rows>([&](auto rows, index_t i) {
         detail_simd::gemv_rows<T, detail_simd::row_arch<XA>, decltype(rows)::value>(W.data() + i * W.cols(), W.cols(), x.data(), y.data() + i,
                                                              scale);
@@ -311,9 +329,10 @@ TWOLAYER_INLINE index_t update_span(T* w, const T* x, T ai, T decay, index_t j, 
 }
 }  // namespace detail_simd
 
-template <class T, index_t R, index_t C, index_t EA, index_t EX, class XA, detail_simd::enable<T, XA> = 0>
-void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
-                  simd<XA>) {
+// W = decay W + (alpha a) x^T, one FMA per element in the body, multiply and add in the tail.
+template <class A, class T, index_t R, index_t C, index_t EA, index_t EX, class XA, detail_simd::enable<T, XA> = 0>
+result<A, simd<XA>> kernel(op::rank1_update, mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x,
+                           T alpha, T decay, requires_arch<simd<XA>>) {
     // The full-width batch for the body, then the row kernels' batch, then scalars: the
     // elements left to scalar code (a multiply and an add, two roundings, instead of one FMA)
     // are those rank1_update_gemv leaves to them, so the two write the same bits.
@@ -340,10 +359,11 @@ void rank1_update(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T
 
 // W = decay W + alpha a x^T, then y = scale W x2 (the new W), in one pass over W. Same bits as
 // rank1_update followed by gemv on this arch (tested).
-template <class T, index_t R, index_t C, index_t EA, index_t EX, index_t EX2, index_t EY, class XA,
+template <class A, class T, index_t R, index_t C, index_t EA, index_t EX, index_t EX2, index_t EY, class XA,
           detail_simd::enable<T, XA> = 0>
-void rank1_update_gemv(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<const T, EX> x, T alpha, T decay,
-                       vec_view<const T, EX2> x2, vec_view<T, EY> y, T scale, simd<XA>) {
+result<A, simd<XA>> kernel(op::rank1_update_gemv, mat_view<T, R, C> W, vec_view<const T, EA> a,
+                           vec_view<const T, EX> x, T alpha, T decay, vec_view<const T, EX2> x2, vec_view<T, EY> y,
+                           T scale, requires_arch<simd<XA>>) {
     const index_t n = W.cols();
     auto run = [&](auto decay_on) {
         using RA = detail_simd::row_arch<XA>;
@@ -355,16 +375,6 @@ void rank1_update_gemv(mat_view<T, R, C> W, vec_view<const T, EA> a, vec_view<co
     if (decay == T(1)) run(std::false_type{}); else run(std::true_type{});
 }
 
-template <class T, index_t EX, index_t EY, class XA, detail_simd::enable<T, XA> = 0>
-void axpy(T a, vec_view<const T, EX> x, vec_view<T, EY> y, simd<XA>) {
-    using batch = xsimd::batch<T, XA>;
-    constexpr index_t Wd = batch::size;
-    const batch av(a);
-    index_t j = 0;
-    for (; j + Wd <= y.size(); j += Wd)
-        detail_simd::fmadd(av, batch::load_unaligned(x.data() + j), batch::load_unaligned(y.data() + j)).store_unaligned(y.data() + j);
-    for (index_t r = y.size() - j; r != 0; --r, ++j) y[j] = y[j] + a * x[j];
-}
-
 }  // namespace kernels
 }  // namespace twolayer
+#endif

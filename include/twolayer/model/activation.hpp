@@ -5,6 +5,8 @@
 #include <type_traits>
 
 #include "twolayer/core/math.hpp"
+#include "twolayer/core/view.hpp"
+#include "twolayer/kernels/scalar.hpp"
 
 namespace twolayer {
 
@@ -112,6 +114,19 @@ decltype(auto) with_activation(activation_id id, F&& f) {
 // The name of an activation ("erf", "relu", ...).
 inline const char* activation_name(activation_id id) {
     return with_activation(id, [](auto a) { return decltype(a)::name; });
+}
+
+// g_k = Act(lambda_k), the activation map of the forward pass, in the arithmetic type C: float
+// tanh through kernels::tanh_map (lanes where the arch has them, the same bits as Act::value),
+// every other activation and type element by element.
+template <class Act, class C, index_t E1, index_t E2, class Arch>
+void activate(Act, vec_view<const C, E1> lambda, vec_view<C, E2> g, Arch arch) {
+    if constexpr (std::is_same<Act, act::tanh>::value && std::is_same<C, float>::value) {
+        kernels::tanh_map(lambda, g, arch);
+    } else {
+        (void)arch;
+        for (index_t k = 0; k < lambda.size(); ++k) g[k] = Act::value(lambda[k]);
+    }
 }
 
 }  // namespace twolayer

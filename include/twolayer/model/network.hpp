@@ -12,11 +12,10 @@
 #pragma once
 #include <cstdint>
 
-#include "twolayer/arch/tags.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/storage.hpp"
 #include "twolayer/format/check.hpp"
-#include "twolayer/kernels/scalar.hpp"
+#include "twolayer/kernels/default_arch.hpp"
 #include "twolayer/model/activation.hpp"
 
 namespace twolayer {

@@ -9,57 +9,21 @@
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/format/traits.hpp"
+#include "twolayer/kernels/default_arch.hpp"
 #include "twolayer/train/config.hpp"
-#include "twolayer/train/scan_thumb2.hpp"
 #include "twolayer/train/status.hpp"
 
 namespace twolayer::guard {
 
 template <class C>
-struct scan_result {
-    bool finite = true;
-    C absmax = C(0);
-};
-
-namespace detail {
-// float and double: the magnitude order of finite values is the integer order of their bit
-// patterns without the sign, and Inf and NaN lie above every finite pattern. One branch-free
-// integer max over the sample therefore gives both answers, and vectorizes.
-template <class T, class U, index_t E>
-scan_result<T> scan_ieee(vec_view<const T, E> x) {
-    constexpr U magnitude = ~(U(1) << (8 * sizeof(U) - 1));
-    constexpr U exponent_all_ones = sizeof(U) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000ull);
-    U m = 0;
-    index_t i = 0;
-#if TWOLAYER_SCAN_THUMB2
-    if constexpr (sizeof(U) == 4) {
-        if (x.size() >= 8) {
-            const float* p = x.data();
-            m = max_doubled_bits_chunks8(p, x.size() / 8, 0u) >> 1;
-            i = x.size() - x.size() % 8;
-        }
-    }
-#endif
-    for (; i < x.size(); ++i) {
-        U b;
-        std::memcpy(&b, &x[i], sizeof b);
-        b &= magnitude;
-        m = b > m ? b : m;
-    }
-    scan_result<T> r;
-    r.finite = m < exponent_all_ones;
-    if (r.finite) std::memcpy(&r.absmax, &m, sizeof m);
-    return r;
-}
-}  // namespace detail
+using scan_result = kernels::absmax_result<C>;
 
 // Finiteness and the largest magnitude of a sample, in the compute type.
 template <class F, index_t E>
 scan_result<compute_t<F>> scan(vec_view<const storage_t<F>, E> x) {
     using C = compute_t<F>;
     if constexpr (is_native_v<F> && (sizeof(C) == 4 || sizeof(C) == 8)) {
-        using U = std::conditional_t<sizeof(C) == 4, std::uint32_t, std::uint64_t>;
-        return detail::scan_ieee<C, U>(x);
+        return kernels::absmax(x, arch::default_arch{});  // an exact integer scan of the bits
     }
     scan_result<C> r;
     for (index_t i = 0; i < x.size(); ++i) {
