@@ -124,7 +124,9 @@ inline void gemv_general(const float* w, index_t rows, index_t n, const float* T
 }
 
 // y = decay y + a x; Decay false: decay == 1, not multiplied (plain SGD pays nothing for weight
-// decay).
+// decay). The remainder loops count to n % 4, a trip count GCC 12 can prove below 4: counted down
+// from n - j, it reported a false "iteration ... invokes undefined behavior" once inlined into the
+// step with dynamic sizes (-Werror).
 template <bool Decay>
 inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRICT x, index_t n, float a,
                         float decay) {
@@ -137,7 +139,7 @@ inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRI
             y[j + 2] = mac(y[j + 2], a, x[j + 2]);
             y[j + 3] = mac(y[j + 3], a, x[j + 3]);
         }
-        for (index_t r = n - j; r != 0; --r, ++j) y[j] = mac(y[j], a, x[j]);
+        for (index_t r = 0; r < n % 4; ++r, ++j) y[j] = mac(y[j], a, x[j]);
     } else {
         for (; j + 4 <= n; j += 4) {
             y[j] = mac(decay * y[j], a, x[j]);
@@ -145,7 +147,7 @@ inline void scaled_axpy(float* TWOLAYER_RESTRICT y, const float* TWOLAYER_RESTRI
             y[j + 2] = mac(decay * y[j + 2], a, x[j + 2]);
             y[j + 3] = mac(decay * y[j + 3], a, x[j + 3]);
         }
-        for (index_t r = n - j; r != 0; --r, ++j) y[j] = mac(decay * y[j], a, x[j]);
+        for (index_t r = 0; r < n % 4; ++r, ++j) y[j] = mac(decay * y[j], a, x[j]);
     }
 }
 
