@@ -16,7 +16,7 @@ struct dot {};                  ///< sum_i a_i b_i in the format's accumulator
 struct gemv {};                 ///< y = scale W x
 struct gemv_bias {};            ///< y = scale W x + b
 struct rank1_update {};         ///< W = decay W + (alpha a) x^T
-struct rank1_update_gemv {};    ///< the update, then y = scale W x2 with the new W
+struct rank1_update_gemv {};    ///< the update, then y = scale W x2 with the updated W
 struct rank1_update_stored {};  ///< the update for weights stored in a narrower format
 struct store_all {};            ///< master weights rounded into the storage format
 struct tanh_map {};             ///< y_i = tanh(x_i), float

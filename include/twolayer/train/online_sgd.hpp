@@ -220,8 +220,8 @@ private:
         if (!guard::rate_ok(s)) return failed(r, step_status::bad_config);
         const update_plan u(config, net, err, s);
         const guard::limits<F> lim(config);  // what a weight may become
-        C w_bound(0), c_new(0);  // the checks' results the write uses: a bound on |W'|, the new c
-        second_layer_buffer<P, buffered<P, has_master>> buffer;  // and, buffered, the new v and b
+        C w_bound(0), c_new(0);  // the checks' results the write uses: a bound on |W'|, c'
+        second_layer_buffer<P, buffered<P, has_master>> buffer;  // and, buffered, v' and b'
         r.status = check_update(net, master, x, xs.absmax, u, lim, w_bound, buffer, c_new);
         if (!r) return r;
         // 6. Every check passed: write (W, then v and b, then c).
