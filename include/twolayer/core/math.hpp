@@ -3,9 +3,14 @@
 // the library's own (core/tanh_float.hpp): fast on microcontrollers and the same bits everywhere.
 #pragma once
 #include <cmath>
+#include <type_traits>
 
 #include "twolayer/core/config.hpp"
+#include "twolayer/core/fp_contract.hpp"
 #include "twolayer/core/tanh_float.hpp"
+#include "twolayer/format/fixed.hpp"
+#include "twolayer/format/half.hpp"
+#include "twolayer/format/ieee.hpp"
 
 namespace twolayer::math {
 
@@ -25,8 +30,22 @@ inline T sigmoid(T x) {
     return e / (T(1) + e);
 }
 
-// True for finite values; written without <cmath>'s isfinite so it also works for wrapped
-// formats, and it survives -ffast-math-free builds exactly (x - x is 0 only when x is finite).
-template <class T> inline bool isfinite(T x) { return (x - x) == T(0); }
+// True for finite values, by the bit pattern (format/ieee.hpp): it holds under -ffast-math and
+// -ffinite-math-only, which fold std::isfinite and `(x - x) == 0` to true. Every finiteness test
+// of the library goes through these (or through kernels::absmax, an integer scan of the bits).
+template <class T, std::enable_if_t<std::is_floating_point<T>::value, int> = 0>
+inline bool isfinite(T x) { return detail::finite_by_bits(x); }
+// f16 and bf16: their own bits.
+template <int E, int M>
+inline bool isfinite(basic_half<E, M> x) { return x.is_finite(); }
+// Fixed point and integers have no NaN or infinity.
+template <class Raw, class Wide, int Frac>
+inline bool isfinite(fixed<Raw, Wide, Frac>) { return true; }
+template <class T, std::enable_if_t<std::is_integral<T>::value, int> = 0>
+inline bool isfinite(T) { return true; }
+
+// True for NaN, by the bit pattern (never `x != x`, which -ffast-math folds to false).
+template <class T, std::enable_if_t<std::is_floating_point<T>::value, int> = 0>
+inline bool isnan(T x) { return detail::nan_by_bits(x); }
 
 }  // namespace twolayer::math

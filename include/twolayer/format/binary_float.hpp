@@ -71,7 +71,9 @@ struct binary_format {
         const std::uint32_t man = bits & man_mask;
         double v;
         if (exp == int(exp_mask >> ManBits)) {
-            v = man ? __builtin_nan("") : __builtin_inf();
+            // NaN or infinity as a bit pattern (the sign is applied below).
+            const std::uint64_t b = man ? 0x7ff8000000000000ull : 0x7ff0000000000000ull;
+            std::memcpy(&v, &b, sizeof v);
         } else {
             // Exact: significand times a power of two, both representable in double.
             const int e = exp == 0 ? min_exp : exp - bias;

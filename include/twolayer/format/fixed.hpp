@@ -3,6 +3,10 @@
 // is undefined: out-of-range values saturate and are counted, they never wrap.
 #pragma once
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include "twolayer/format/ieee.hpp"
 
 namespace twolayer {
 
@@ -51,6 +55,9 @@ public:
     static constexpr fixed from_raw(Raw r) { fixed f; f.raw = r; return f; }
     // Round to nearest (ties away from zero); saturate and count outside [min, max]; NaN -> 0.
     explicit fixed(double d) : raw(convert(d)) {}
+    // The same value as fixed(double(f)), counters included, by integer work on f's bits: no
+    // double arithmetic (a Cortex-M4 has none in hardware: seven library calls per conversion).
+    static fixed from_float(float f) { return from_raw(convert_float(f)); }
     double to_double() const { return double(raw) * resolution; }
     explicit operator double() const { return to_double(); }
     explicit operator float() const { return float(to_double()); }
@@ -88,15 +95,72 @@ public:
     static Wide shift_round(Wide w, int s) { return (w + (Wide(1) << (s - 1))) >> s; }
 
 private:
+    using UWide = std::make_unsigned_t<Wide>;
+
+    // The saturated result for a magnitude past the range, counted.
+    static Raw saturated(bool negative) {
+        ++counters().saturations;
+        return negative ? raw_min : raw_max;
+    }
+
+    // NaN (counted invalid, gives 0) and the infinities (saturate) from the bits: under
+    // -ffast-math `d != d` is false and comparisons with infinity may be folded.
+    template <class T>
+    static bool nonfinite(T x, Raw& out) {
+        if (detail::finite_by_bits(x)) return false;
+        if (detail::nan_by_bits(x)) {
+            ++counters().invalid;
+            out = 0;
+        } else {
+            out = saturated(detail::sign_by_bits(x));
+        }
+        return true;
+    }
+
     static Raw convert(double d) {
-        if (d != d) { ++counters().invalid; return 0; }
+        Raw out;
+        if (nonfinite(d, out)) return out;
         const double scaled = d * double(Wide(1) << Frac);  // exact: a power of two
-        if (scaled >= double(raw_max) + 0.5) { ++counters().saturations; return raw_max; }
-        if (scaled <= double(raw_min) - 0.5) { ++counters().saturations; return raw_min; }
-        // In range: the cast truncates toward zero, so round half away from zero first.
-        const double r = scaled >= 0 ? scaled + 0.5 : scaled - 0.5;
-        Wide w = Wide(r);
+        if (scaled >= double(raw_max) + 0.5) return saturated(false);
+        if (scaled <= double(raw_min) - 0.5) return saturated(true);
+        // In range (|scaled| < 2^(bits of Raw)): the cast truncates toward zero and the fraction
+        // left is exact, so the tie rule (half away from zero) is applied exactly. (Adding 0.5
+        // before the cast would round 0.5 - 2^-54 up to 1.)
+        Wide w = Wide(scaled);
+        const double frac = scaled - double(w);
+        if (frac >= 0.5) ++w;
+        if (frac <= -0.5) --w;
         return Raw(w);
+    }
+
+    // f = m 2^(e - 150) with the 24-bit significand m (normal) or m 2^-149 (subnormal), so
+    // f 2^Frac = m 2^shift. Rounding the magnitude half away from zero is rounding f so; the
+    // result saturates where the rounded magnitude leaves the range, exactly where the double
+    // route's `scaled >= raw_max + 0.5` and `scaled <= raw_min - 0.5` do.
+    static Raw convert_float(float f) {
+        Raw out;
+        if (nonfinite(f, out)) return out;
+        std::uint32_t b;
+        std::memcpy(&b, &f, sizeof b);
+        const bool negative = (b >> 31) != 0;
+        const int e = int((b >> 23) & 0xffu);
+        const std::uint32_t m = e != 0 ? (b & 0x7fffffu) | 0x800000u : (b & 0x7fffffu);
+        const int shift = (e != 0 ? e : 1) - 150 + Frac;
+        constexpr int ubits = int(8 * sizeof(UWide));
+        UWide mag;
+        if (shift >= 0) {
+            // A normal m >= 2^23 shifted past ubits - 25 is >= 2^(ubits - 2) > any raw magnitude
+            // (UWide has twice Raw's bits); below that the shift cannot overflow UWide.
+            if (shift > ubits - 25) return saturated(negative);
+            mag = UWide(m) << shift;
+        } else if (shift <= -25) {
+            mag = 0;  // m 2^shift < 2^24 2^-25 = 1/2
+        } else {
+            mag = (UWide(m) + (UWide(1) << (-shift - 1))) >> (-shift);
+        }
+        const UWide limit = negative ? UWide(raw_max) + 1u : UWide(raw_max);
+        if (mag > limit) return saturated(negative);
+        return negative ? Raw(-Wide(mag)) : Raw(mag);
     }
 };
 

@@ -70,10 +70,17 @@ struct round_nearest {
     template <class S, class C>
     S to_storage(C u) { return format_traits<S>::template from<C>(u); }
 
-    // Nearest integer, ties away from zero (as fixed-point conversion rounds).
+    // Nearest integer, ties away from zero (as fixed-point conversion rounds), exact for every
+    // float and double with |d| < 2^62: the cast truncates, the fraction d - trunc(d) is exact,
+    // and it is compared with 1/2. (floor(d + 0.5) is not: d + 0.5 rounds, so 0.49999997f gave 1
+    // and 8388609.f gave 8388610.)
     template <class C>
     std::int64_t to_integer(C d) {
-        return d >= C(0) ? detail::floor_to_int(d + C(0.5)) : -detail::floor_to_int(-d + C(0.5));
+        std::int64_t i = std::int64_t(d);  // toward zero
+        const C frac = d - C(i);           // exact, in (-1, 1)
+        if (frac >= C(0.5)) ++i;
+        if (frac <= C(-0.5)) --i;
+        return i;
     }
 };
 

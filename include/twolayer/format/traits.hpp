@@ -34,6 +34,7 @@ struct native_float_traits {
     static constexpr bool is_fixed = false;
     static constexpr double dot_unit = 1.0;   // value of one unit of accum
     static constexpr double step_abs = 0.0;   // absolute rounding step (fixed point only)
+    static constexpr std::uint64_t max_dot_length = UINT64_MAX;  // no overflow UB: sums go to inf
     static constexpr T to_accum_product(T a, T b) { return a * b; }
     template <class C> static constexpr C to(T s) { return C(s); }
     template <class C> static constexpr T from(C c) { return T(c); }
@@ -51,6 +52,7 @@ struct half_traits {
     static constexpr bool is_fixed = false;
     static constexpr double dot_unit = 1.0;
     static constexpr double step_abs = 0.0;
+    static constexpr std::uint64_t max_dot_length = UINT64_MAX;  // float sums: no overflow UB
     static float to_float(H h) {
         if constexpr (H::man_bits == 7) {  // bf16 is the upper half of a float
             const std::uint32_t b = std::uint32_t(h.bits) << 16;
@@ -81,8 +83,12 @@ struct half_traits {
 };
 
 // Fixed point: raw integers with an implied binary point. Products are exact in a wide integer
-// and summed exactly in 64 bits (Q31 products are shifted right by 16 first so that 2^17 of them
-// still fit); integer accumulation is associative, so every kernel gives the same bits.
+// and summed exactly in 64 bits; integer accumulation is associative, so every kernel gives the
+// same bits. The largest product magnitude is raw_min^2 = 2^(2b - 2) for b-bit raw words (the
+// most negative product, raw_min raw_max, is smaller), so 32-bit products are shifted right by 16
+// first: 2^46 each, and max_dot_length = floor((2^63 - 1) / 2^46) = 2^17 - 1 = 131071 of them
+// cannot overflow the int64 sum (2^17 products of -16 times -16 make exactly 2^63: overflow,
+// undefined behaviour). 16-bit products (2^30 each) allow 2^33 - 1, more than any 32-bit index.
 template <class Q>
 struct fixed_traits {
     using storage = Q;
@@ -93,11 +99,23 @@ struct fixed_traits {
     static constexpr double dot_unit =
         Q::resolution * Q::resolution * double(std::int64_t(1) << product_shift);
     static constexpr double step_abs = Q::resolution;
+    // The most terms of a dot product (inputs N of a network) whose int64 sum cannot overflow,
+    // for any values: INT64_MAX / max |to_accum_product|.
+    static constexpr std::uint64_t max_dot_length =
+        std::uint64_t(INT64_MAX) >> (2 * (8 * sizeof(typename Q::raw_type) - 1) - product_shift);
     static std::int64_t to_accum_product(Q a, Q b) {
         return (std::int64_t(a.raw) * std::int64_t(b.raw)) >> product_shift;
     }
     template <class C> static C to(Q s) { return C(s.raw) * C(Q::resolution); }
-    template <class C> static Q from(C c) { return Q(double(c)); }  // nearest; saturates, counted
+    // Nearest; saturates, counted. From float by integer work on the bits (Q::from_float: no
+    // double arithmetic, the same result as through double).
+    template <class C> static Q from(C c) {
+        if constexpr (std::is_same<C, float>::value) {
+            return Q::from_float(c);
+        } else {
+            return Q(double(c));
+        }
+    }
     static double to_double(Q x) { return x.to_double(); }
     static Q from_double(double x) { return Q(x); }
 };
@@ -153,6 +171,28 @@ struct format_traits<mixed<S, C>> : format_traits<S> {
     using compute = C;
     static constexpr const char* compute_name = format_traits<C>::name;
 };
+
+namespace detail {
+template <class Tr, class = void>
+struct dot_length_of {
+    static constexpr std::uint64_t value = UINT64_MAX;  // a format that states no limit
+};
+template <class Tr>
+struct dot_length_of<Tr, std::void_t<decltype(Tr::max_dot_length)>> {
+    static constexpr std::uint64_t value = Tr::max_dot_length;
+};
+}  // namespace detail
+
+// The most terms a dot product in format F may have: format_traits<F>::max_dot_length where the
+// format states one (fixed point: what its int64 accumulator holds for any values), else no limit.
+// The network checks its N against it at compile time; code choosing N at run time calls
+// dot_length_fits<F>(n) before the first dot product.
+template <class F>
+inline constexpr std::uint64_t max_dot_length_v = detail::dot_length_of<format_traits<F>>::value;
+
+/// True when a dot product of n terms in format F cannot overflow its accumulator.
+template <class F>
+constexpr bool dot_length_fits(std::uint64_t n) { return n <= max_dot_length_v<F>; }
 
 // A format as a value, to pass it to kernels (which are found by argument-dependent lookup).
 template <class F>

@@ -1,7 +1,9 @@
 // Cortex-M DSP extension (M4, M7, M33; inherited by Helium on the M55) kernels for 16-bit fixed
 // point (q3_12, q15): SMLALD does two 16 x 16 multiplies and adds both products to a 64-bit
 // accumulator, exactly. The scalar reference sums the same exact products in int64, and integer
-// addition does not depend on order, so these kernels are bit-exact to it (tested). On Thumb-2
+// addition does not depend on order, so these kernels are bit-exact to it (tested). Range: each
+// product is at most 2^30 in magnitude, so the int64 sum cannot overflow below 2^33 terms
+// (max_dot_length_v of the 16-bit formats), more than a 32-bit index can count. On Thumb-2
 // M-profile cores the word-aligned bulk of each dot product runs in the LDM + SMLALD assembly
 // loop of dsp_fixed_asm.hpp; the C code below does the rest (tails, misaligned vectors).
 #pragma once

@@ -31,9 +31,15 @@ struct absmax_result {
 // ---- implementations on the root tag: the reference, and the compositions (rule 3) ----
 
 // sum_i a_i b_i in the format's accumulator (exact int64 for fixed point; see format_traits).
+// Fixed point: exact only for n <= max_dot_length_v<S> (q4_27 and q31: 131071; 16-bit formats:
+// beyond any 32-bit size); one more term of raw_min * raw_min can overflow the int64 sum, which is
+// undefined behaviour. Static extents are checked here; the network checks its N, and code with
+// run-time sizes calls dot_length_fits<F>(n) first.
 template <class A, class S, index_t E1, index_t E2>
 result<A, scalar, accum_t<S>> kernel(op::dot, vec_view<const S, E1> a, vec_view<const S, E2> b,
                                      requires_arch<scalar>) {
+    static_assert(E1 == dynamic_extent || E1 <= max_dot_length_v<S>,
+                  "dot: more terms than the format's accumulator holds (max_dot_length_v)");
     accum_t<S> s(0);
     for (index_t i = 0; i < a.size(); ++i) s += format_traits<S>::to_accum_product(a[i], b[i]);
     return s;

@@ -245,6 +245,17 @@ class network {
     static_assert(format_traits<F>::max >= 4.0,
                   "twolayer::network<F, N, P>: the format must hold values up to at least 4 (Gaussian "
                   "inputs and weights); for 16/32-bit fixed point use q3_12 / q4_27, not q15 / q31");
+    // Sizes the target cannot hold. W is one array of P N values (core/storage.hpp): P * N must
+    // not wrap in index_t (on a 32-bit target network<float, 65536, 65537> would get a W of 65,536
+    // floats) and its bytes must fit ptrdiff_t.
+    static constexpr bool w_fits = N == 0 || P == 0 || storage_fits<storage_t<F>>(P, N);
+    static_assert(w_fits, "twolayer::network<F, N, P>: P * N weights do not fit in memory: the count wraps in "
+                          "index_t or its bytes exceed ptrdiff_t");
+    // Every pre-activation is a dot product of N terms: in fixed point an exact int64 sum, which
+    // overflows (undefined behaviour) past format_traits<F>::max_dot_length terms (q4_27: 131071).
+    static_assert(N <= max_dot_length_v<F>,
+                  "twolayer::network<F, N, P>: N exceeds max_dot_length_v<F>: a dot product of N inputs could "
+                  "overflow the format's int64 accumulator (q4_27 / q31: at most 131071 inputs)");
 
     using S = storage_t<F>;
     using C = compute_t<F>;
@@ -311,7 +322,8 @@ public:
     }
 
 private:
-    mat<S, P, N> W_;
+    // With sizes that do not fit, a 1 x 1 W keeps the static_assert above the only error.
+    mat<S, w_fits ? P : 1, w_fits ? N : 1> W_;
     vec<S, P> v_;
     vec<S, P> b_;
     vec<C, P> lambda_;
