@@ -22,38 +22,33 @@ namespace twolayer::detail {
 template <class T>
 struct ieee_word;
 
-template <>
-struct ieee_word<float> {
-    static std::uint64_t get(float x) {
-        std::uint32_t b;
+// float and double: the whole representation is one word of U.
+template <class T, class U, std::uint64_t ExpMask, std::uint64_t FractionMask>
+struct ieee_single_word {
+    static_assert(sizeof(T) == sizeof(U), "one word");
+    static std::uint64_t get(T x) {
+        U b;
         std::memcpy(&b, &x, sizeof b);
         return b;
     }
-    static constexpr std::uint64_t exp_mask = 0x7f800000u;
-    static constexpr std::uint64_t fraction_mask = 0x007fffffu;
-    static bool low_fraction(float) { return false; }
+    static constexpr std::uint64_t exp_mask = ExpMask;
+    static constexpr std::uint64_t fraction_mask = FractionMask;
+    static bool low_fraction(T) { return false; }
 };
 
 template <>
-struct ieee_word<double> {
-    static std::uint64_t get(double x) {
-        std::uint64_t b;
-        std::memcpy(&b, &x, sizeof b);
-        return b;
-    }
-    static constexpr std::uint64_t exp_mask = 0x7ff0000000000000ull;
-    static constexpr std::uint64_t fraction_mask = 0x000fffffffffffffull;
-    static bool low_fraction(double) { return false; }
-};
+struct ieee_word<float> : ieee_single_word<float, std::uint32_t, 0x7f800000u, 0x007fffffu> {};
+template <>
+struct ieee_word<double> : ieee_single_word<double, std::uint64_t, 0x7ff0000000000000ull, 0x000fffffffffffffull> {};
 
+#if LDBL_MANT_DIG == 53  // long double is double (32-bit Arm, MSVC)
+template <>
+struct ieee_word<long double>
+    : ieee_single_word<long double, std::uint64_t, ieee_word<double>::exp_mask, ieee_word<double>::fraction_mask> {};
+#else
 template <>
 struct ieee_word<long double> {
-#if LDBL_MANT_DIG == 53  // long double is double (32-bit Arm, MSVC)
-    static std::uint64_t get(long double x) { return ieee_word<double>::get(double(x)); }
-    static constexpr std::uint64_t exp_mask = ieee_word<double>::exp_mask;
-    static constexpr std::uint64_t fraction_mask = ieee_word<double>::fraction_mask;
-    static bool low_fraction(long double) { return false; }
-#elif LDBL_MANT_DIG == 64  // x87 extended: 64-bit significand, then sign and 15-bit exponent
+#if LDBL_MANT_DIG == 64  // x87 extended: 64-bit significand, then sign and 15-bit exponent
     static std::uint64_t get(long double x) {
         std::uint16_t se;
         std::memcpy(&se, reinterpret_cast<const unsigned char*>(&x) + 8, sizeof se);
@@ -83,6 +78,7 @@ struct ieee_word<long double> {
 #error "twolayer: unknown long double format (format/ieee.hpp)"
 #endif
 };
+#endif
 
 // True unless x is NaN or infinite: its exponent field is not all ones.
 template <class T>
