@@ -191,12 +191,12 @@ int check_static_shape(gaussian_rng& g) {
     for (auto& v : w) v = g.gaussian<T>();
     for (auto& v : x) v = g.gaussian<T>();
     for (auto& v : b) v = g.gaussian<T>();
-    const mat_view<const T, R, C> W(w, R, C);
-    const vec_view<const T, C> xv(x, C);
-    const vec_view<const T, R> bv(b, R);
-    kernels::gemv(W, xv, vec_view<T, R>(y1, R), T(0.125), arch::scalar{});
-    kernels::gemv(W, xv, vec_view<T, R>(y2, R), T(0.125), Arch{});
-    kernels::gemv_bias(W, xv, bv, vec_view<T, R>(y3, R), T(0.125), Arch{});
+    const mat_view<const T, R, C> W(w);
+    const vec_view<const T, C> xv(x);
+    const vec_view<const T, R> bv(b);
+    kernels::gemv(W, xv, vec_view<T, R>(y1), T(0.125), arch::scalar{});
+    kernels::gemv(W, xv, vec_view<T, R>(y2), T(0.125), Arch{});
+    kernels::gemv_bias(W, xv, bv, vec_view<T, R>(y3), T(0.125), Arch{});
     int bad = 0;
     for (index_t k = 0; k < R; ++k) {
         double s = 0;
@@ -214,10 +214,10 @@ alignas(16) float g_w[16 * 64], g_x[64], g_b[16], g_y1[16], g_y2[16], g_y3[16];
 
 template <class Arch>
 __attribute__((noipa, flatten)) void flat_gemv_16x64() {
-    const mat_view<const float, 16, 64> W(g_w, 16, 64);
-    const vec_view<const float, 64> x(g_x, 64);
-    kernels::gemv(W, x, vec_view<float, 16>(g_y2, 16), 0.125f, Arch{});
-    kernels::gemv_bias(W, x, vec_view<const float, 16>(g_b, 16), vec_view<float, 16>(g_y3, 16), 0.125f, Arch{});
+    const mat_view<const float, 16, 64> W(g_w);
+    const vec_view<const float, 64> x(g_x);
+    kernels::gemv(W, x, vec_view<float, 16>(g_y2), 0.125f, Arch{});
+    kernels::gemv_bias(W, x, vec_view<const float, 16>(g_b), vec_view<float, 16>(g_y3), 0.125f, Arch{});
 }
 
 template <class Arch>
@@ -275,7 +275,7 @@ void check_training() {
     float x[33];
     for (int step = 0; step < 500; ++step) {
         for (auto& xi : x) xi = g.gaussian<float>();
-        const vec_view<const float, 33> xv(x, 33);
+        const vec_view<const float, 33> xv(x);
         TL_REQUIRE(s1.step(a, xv, 0.5f, arch::scalar{}).ok());
         TL_REQUIRE(s2.step(b, xv, 0.5f, Arch{}).ok());
     }

@@ -54,15 +54,15 @@ std::int64_t dot_dyn(index_t oa, index_t ob, index_t n) {
 
 template <class Arch, index_t N>
 std::int64_t dot_static(index_t oa, index_t ob) {
-    return kernels::dot(vec_view<const q3_12, N>(g_a + oa, N),
-                        vec_view<const q3_12, N>(g_b + ob, N), Arch{});
+    return kernels::dot(vec_view<const q3_12, N>(g_a + oa),
+                        vec_view<const q3_12, N>(g_b + ob), Arch{});
 }
 
 // y[0:R] for the R x N matrix at g_a + oa (rows one after another) times the vector at g_b + ob.
 template <class Arch, index_t R, index_t N>
 void gemv_static(index_t oa, index_t ob, float* y) {
-    kernels::gemv(mat_view<const q3_12, R, N>(g_a + oa, R, N),
-                  vec_view<const q3_12, N>(g_b + ob, N), vec_view<float, R>(y, R),
+    kernels::gemv(mat_view<const q3_12, R, N>(g_a + oa),
+                  vec_view<const q3_12, N>(g_b + ob), vec_view<float, R>(y),
                   0.125f, Arch{});
 }
 

@@ -65,19 +65,19 @@ extern "C" __attribute__((noipa)) void run_bench(bench_fn f, unsigned k) {
 
 template <class Arch>
 __attribute__((noipa)) void bm_dot() {
-    g_sink = kernels::dot(vec_view<const float, N>(g_a, N), vec_view<const float, N>(g_b, N), Arch{});
+    g_sink = kernels::dot(vec_view<const float, N>(g_a), vec_view<const float, N>(g_b), Arch{});
 }
 
 template <class Arch>
 __attribute__((noipa)) void bm_gemv() {
-    kernels::gemv(mat_view<const float, P, N>(g_W, P, N), vec_view<const float, N>(g_a, N),
-                  vec_view<float, P>(g_y, P), 0.125f, Arch{});
+    kernels::gemv(mat_view<const float, P, N>(g_W), vec_view<const float, N>(g_a),
+                  vec_view<float, P>(g_y), 0.125f, Arch{});
 }
 
 template <class Arch>
 __attribute__((noipa)) void bm_rank1() {
-    kernels::rank1_update(mat_view<float, P, N>(g_W, P, N), vec_view<const float, P>(g_u, P),
-                          vec_view<const float, N>(g_a, N), 1e-6f, 1.0f, Arch{});
+    kernels::rank1_update(mat_view<float, P, N>(g_W), vec_view<const float, P>(g_u),
+                          vec_view<const float, N>(g_a), 1e-6f, 1.0f, Arch{});
 }
 
 // 16-bit fixed point (Q3.12): exact 64-bit sums; the DSP arch uses SMLALD (two MACs each).
@@ -88,13 +88,13 @@ float g_qy[P];
 
 template <class Arch>
 __attribute__((noipa)) void bm_dot_q15() {
-    g_sink64 = kernels::dot(vec_view<const q3_12, N>(g_qa, N), vec_view<const q3_12, N>(g_qb, N), Arch{});
+    g_sink64 = kernels::dot(vec_view<const q3_12, N>(g_qa), vec_view<const q3_12, N>(g_qb), Arch{});
 }
 
 template <class Arch>
 __attribute__((noipa)) void bm_gemv_q15() {
-    kernels::gemv(mat_view<const q3_12, P, N>(g_qW, P, N), vec_view<const q3_12, N>(g_qa, N),
-                  vec_view<float, P>(g_qy, P), 0.125f, Arch{});
+    kernels::gemv(mat_view<const q3_12, P, N>(g_qW), vec_view<const q3_12, N>(g_qa),
+                  vec_view<float, P>(g_qy), 0.125f, Arch{});
 }
 
 template <class Arch>

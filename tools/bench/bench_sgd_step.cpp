@@ -62,8 +62,8 @@ void bm_twolayer(benchmark::State& st) {
 
 // The fused step (online_sgd::step(net, x, y, x_next)): the update of this step and the
 // pre-activations of the next sample in one pass over W. Two given samples alternate, so every
-// step finds its pre-activations computed ahead by the previous one (checked by their
-// fingerprint, as in real use).
+// step finds its pre-activations computed ahead by the previous one (checked by a bitwise
+// comparison with the copy of the next sample the network keeps, as in real use).
 template <class T, tl::index_t N, tl::index_t P, class Arch>
 void bm_twolayer_fused(benchmark::State& st) {
     static tl::network<T, N, PT, tl::act::erf> teacher;

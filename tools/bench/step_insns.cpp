@@ -21,7 +21,7 @@ template <class T> int run() {
     for (int s = 0; s < 2000; ++s) {
         T* x = xs[s & 1]; T* xn = xs[(s + 1) & 1];
         for (index_t j = 0; j < N; ++j) xn[j] = T(0.999) * x[(j + 1) % N];
-        vec_view<const T, N> xv(x, N), xnv(xn, N);
+        vec_view<const T, N> xv(x), xnv(xn);
         const T y = teacher.forward(xv);
         if (!sgd.step(student, xv, y, xnv)) ++bad;
     }

@@ -27,8 +27,8 @@ struct alignas(storage_alignment) vec {
     static constexpr index_t size() { return N; }
     constexpr T& operator[](index_t i) { return data[i]; }
     constexpr const T& operator[](index_t i) const { return data[i]; }
-    constexpr vec_view<T, N> view() { return {data, N}; }
-    constexpr vec_view<const T, N> view() const { return {data, N}; }
+    constexpr vec_view<T, N> view() { return vec_view<T, N>(data); }
+    constexpr vec_view<const T, N> view() const { return vec_view<const T, N>(data); }
 };
 
 // An R x K row-major matrix inside the object; view() hands out a static-extent mat_view.
@@ -43,8 +43,8 @@ struct alignas(storage_alignment) mat {
     static constexpr index_t cols() { return K; }
     constexpr T& operator()(index_t i, index_t j) { return data[i * K + j]; }
     constexpr const T& operator()(index_t i, index_t j) const { return data[i * K + j]; }
-    constexpr mat_view<T, R, K> view() { return {data, R, K}; }
-    constexpr mat_view<const T, R, K> view() const { return {data, R, K}; }
+    constexpr mat_view<T, R, K> view() { return mat_view<T, R, K>(data); }
+    constexpr mat_view<const T, R, K> view() const { return mat_view<const T, R, K>(data); }
 };
 
 // Sets every element of v to value.

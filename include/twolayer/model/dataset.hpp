@@ -8,7 +8,8 @@
 
 namespace twolayer {
 
-// A dataset as views (static or run-time extents): what the batch trainers read.
+// A dataset as views (static or run-time extents): what the batch trainers read. Its buffers must
+// be aligned for S (the kernels' requirement, core/view.hpp).
 template <class S, index_t M, index_t N>
 struct dataset_ref {
     using value_type = S;
@@ -26,6 +27,11 @@ struct dataset_ref {
 
     index_t samples() const { return X.rows(); }
     index_t inputs() const { return X.cols(); }
+    // One label per sample (always true of a dataset's own reference; trainers refuse a
+    // dataset_ref that fails it with step_status::size_mismatch).
+    bool sizes_agree() const { return y.size() == X.rows(); }
+    // Samples and labels aligned for S (core/view.hpp, is_aligned; step_status::misaligned_buffer).
+    bool aligned() const { return is_aligned(X) && is_aligned(y); }
     // Sample mu (a view into X).
     vec_view<const S, N> sample(index_t mu) const { return X.row(mu); }
 };

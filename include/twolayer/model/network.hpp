@@ -11,6 +11,7 @@
 // sample a vec_view (static or dynamic extent) or a plain array S[N].
 #pragma once
 #include <cstdint>
+#include <limits>
 
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/storage.hpp"
@@ -28,9 +29,9 @@ namespace twolayer {
 //   an update finite in O(N + P) instead of an extra pass over W (negative: unknown, recomputed
 //   when needed).
 //   The pre-activations computed ahead: the forward cache's lambda may hold the pre-activations
-//   (bias included) of the sample whose fingerprint (guard::fingerprint) is lambda_ahead_of(),
-//   under the current W and b; only the fused SGD step sets them (online_sgd::step with a next
-//   sample).
+//   (bias included), under the current W and b, of the sample kept in the network's copy
+//   (network_ref::x_ahead), computed by the kernels of the arch named by lambda_ahead_arch();
+//   only the fused SGD step sets them (online_sgd::step with a next sample).
 // The hidden state changes only through the member functions below, which every writer calls:
 // weights_changed() after any write of W (network::W_mut, init, convert, network_ref's users),
 // forget_lambda_ahead() after a write of b or of the forward cache, and the setters the trainers
@@ -67,34 +68,55 @@ public:
     // After a trainer's checked write of W: the bound it proved for the new W.
     void set_w_absmax_bound(C bound) { w_absmax_bound_ = bound; }
 
-    // Whether lambda holds pre-activations computed ahead, and which sample's.
+    // Whether lambda holds pre-activations computed ahead (of the sample in x_ahead), and the
+    // arch_id() of the arch whose kernels computed them.
     bool lambda_ahead() const { return lambda_ahead_; }
-    std::uint64_t lambda_ahead_of() const { return lambda_ahead_of_; }
-    // The pre-activations serve one step at most: returns whether they were marked, and clears
-    // the mark.
-    bool take_lambda_ahead() {
-        const bool ahead = lambda_ahead_;
+    const void* lambda_ahead_arch() const { return lambda_ahead_arch_; }
+    // The pre-activations serve one step at most, and only a step on the arch that computed them
+    // (another arch's kernels may round differently): returns whether they were marked for the
+    // arch with this arch_id(), and clears the mark.
+    bool take_lambda_ahead(const void* arch) {
+        const bool ahead = lambda_ahead_ && lambda_ahead_arch_ == arch;
         lambda_ahead_ = false;
         return ahead;
     }
-    // The fused step wrote the pre-activations of the sample with this fingerprint into lambda.
-    void set_lambda_ahead(std::uint64_t fingerprint) {
-        lambda_ahead_of_ = fingerprint;
+    // The fused step wrote into lambda the pre-activations of the sample it copied to x_ahead,
+    // with the kernels of the arch with this arch_id().
+    void set_lambda_ahead(const void* arch) {
+        lambda_ahead_arch_ = arch;
         lambda_ahead_ = true;
     }
 
 private:
     C w_absmax_bound_ = C(-1);
-    std::uint64_t lambda_ahead_of_ = 0;
+    const void* lambda_ahead_arch_ = nullptr;
     bool lambda_ahead_ = false;
     bool hidden_bias_on_ = false;
     bool output_bias_on_ = false;
 };
 
+namespace detail {
+// One object per arch tag, whose address names the tag (arch_id).
+template <class Arch>
+inline constexpr char arch_key = 0;
+}  // namespace detail
+
+// A name for the arch tag Arch, distinct for distinct tags (the address of an object per tag):
+// what network_head records with the pre-activations computed ahead.
+template <class Arch>
+constexpr const void* arch_id() {
+    return &detail::arch_key<Arch>;
+}
+
 // A network as views: the weights, the forward cache and a pointer to the head, with static or
 // run-time extents N and P. What kernels and trainers work on; copying one copies the views, not
 // the network. A static reference converts to a dynamic one, so host code can be written once for
 // any size. Code that writes W or b through a reference calls weights_changed() afterwards.
+// The buffers must be aligned for their element type (alignof(S) for W, v, b and x_ahead,
+// alignof(C) for the cache): the kernels load them as S or C, NEON and Helium with element
+// alignment, the Cortex-M LDM/VLDM loops with word alignment (a float's); trainers refuse other
+// buffers with step_status::misaligned_buffer, and views whose sizes disagree with
+// step_status::size_mismatch (sizes_agree, aligned).
 template <class F, index_t N, index_t P, class Act>
 struct network_ref {
     using format = F;
@@ -113,18 +135,35 @@ struct network_ref {
     vec_view<C, P> g;          // forward cache: g(lambda)
     vec_view<C, P> delta;      // backward cache: d yhat / d lambda_k = v_k g'(lambda_k)
     network_head<F>* head = nullptr;
+    // The copy of the sample whose pre-activations the fused SGD step computed ahead (N values;
+    // a network has it for float and double, is_native_v). Without it (data() null) the fused
+    // step computes the same results but nothing ahead that a later step could use.
+    vec_view<S, N> x_ahead;
 
     network_ref() = default;
     network_ref(mat_view<S, P, N> W_, vec_view<S, P> v_, vec_view<S, P> b_, vec_view<C, P> lambda_,
-                vec_view<C, P> g_, vec_view<C, P> delta_, network_head<F>* head_)
-        : W(W_), v(v_), b(b_), lambda(lambda_), g(g_), delta(delta_), head(head_) {}
+                vec_view<C, P> g_, vec_view<C, P> delta_, network_head<F>* head_, vec_view<S, N> x_ahead_ = {})
+        : W(W_), v(v_), b(b_), lambda(lambda_), g(g_), delta(delta_), head(head_), x_ahead(x_ahead_) {}
     // A static reference converts to a dynamic one (host code written once for any size).
     template <index_t N2, index_t P2>
     network_ref(const network_ref<F, N2, P2, Act>& o)
-        : W(o.W), v(o.v), b(o.b), lambda(o.lambda), g(o.g), delta(o.delta), head(o.head) {}
+        : W(o.W), v(o.v), b(o.b), lambda(o.lambda), g(o.g), delta(o.delta), head(o.head), x_ahead(o.x_ahead) {}
 
     index_t inputs() const { return W.cols(); }  // N
     index_t hidden() const { return W.rows(); }  // P
+    // The views agree: W is P x N with P, N >= 1, v, b and the cache have P values, x_ahead is
+    // absent or has N, and there is a head. Always true of a network's own reference; a dynamic
+    // reference assembled by hand may fail it (trainers then return size_mismatch).
+    bool sizes_agree() const {
+        const index_t n = W.cols(), p = W.rows();
+        return head != nullptr && n >= 1 && p >= 1 && v.size() == p && b.size() == p && lambda.size() == p &&
+               g.size() == p && delta.size() == p && (x_ahead.data() == nullptr || x_ahead.size() == n);
+    }
+    // Every buffer aligned for its element type (is_aligned, core/view.hpp).
+    bool aligned() const {
+        return is_aligned(W) && is_aligned(v) && is_aligned(b) && is_aligned(lambda) && is_aligned(g) &&
+               is_aligned(delta) && is_aligned(x_ahead);
+    }
     // W or b was written through this reference: forget the bound on |W| and any pre-activations
     // computed ahead by a fused SGD step (network_head::weights_changed).
     void weights_changed() const { head->weights_changed(); }
@@ -191,6 +230,19 @@ void add_hidden_bias(const network_ref<F, N, P, Act>& net) {
 }
 
 namespace detail {
+// Whether x suits net for a forward pass (and a step): net's views agree, x has net.inputs()
+// values, and every buffer is aligned; what forward() checks and the trainers report as
+// step_status::size_mismatch or misaligned_buffer.
+template <class F, index_t N, index_t P, class Act, index_t EX>
+bool sizes_fit(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x) {
+    return net.sizes_agree() && x.size() == net.inputs();
+}
+template <class F, index_t N, index_t P, class Act, index_t EX>
+bool buffers_aligned(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x) {
+    return net.aligned() && is_aligned(x);
+}
+
+// The forward pass without the checks (the trainers check once per step).
 template <class F, index_t N, index_t P, class Act, index_t EX, class Arch>
 compute_t<F> forward_pass(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x, Arch arch) {
     static_assert(EX == dynamic_extent || N == dynamic_extent || EX == N,
@@ -206,16 +258,28 @@ compute_t<F> forward_pass(const network_ref<F, N, P, Act>& net, vec_view<const s
     }
     return forward_from_lambda(net, arch);
 }
+
+// The forward pass after the checks: NaN, and nothing written, when x does not suit net.
+template <class F, index_t N, index_t P, class Act, index_t EX, class Arch>
+compute_t<F> checked_forward(const network_ref<F, N, P, Act>& net, vec_view<const storage_t<F>, EX> x, Arch arch) {
+    using C = compute_t<F>;
+    static_assert(std::numeric_limits<C>::has_quiet_NaN, "forward: the compute type has no NaN to report with");
+    if (!sizes_fit(net, x) || !buffers_aligned(net, x)) return std::numeric_limits<C>::quiet_NaN();
+    return forward_pass(net, x, arch);
+}
 }  // namespace detail
 
 // Forward pass of net (a network or a network_ref) on sample x (a vec_view or an array of S):
-// fills lambda and g, stores and returns yhat. Drops pre-activations computed ahead.
+// fills lambda and g, stores and returns yhat. Drops pre-activations computed ahead. A sample of
+// another static size does not compile; when sizes are dynamic, a sample of another size than
+// net.inputs(), a reference whose views disagree (network_ref::sizes_agree) or a buffer not
+// aligned for its element type makes it return NaN and write nothing.
 template <class Net, class X, class Arch = arch::default_arch,
           std::enable_if_t<is_network_v<Net> && is_vector_like_v<X>, int> = 0>
 compute_t<format_of_t<Net>> forward(Net&& net, const X& x, Arch arch = {}) {
     static_assert(std::is_same<element_of_t<X>, storage_t<format_of_t<Net>>>::value,
                   "forward: the sample's element type is not the network's storage type");
-    return detail::forward_pass(to_ref(net), as_const_view(x), arch);
+    return detail::checked_forward(to_ref(net), as_const_view(x), arch);
 }
 
 // Backward signal after forward: delta_k = d yhat / d lambda_k = v_k g'(lambda_k).
@@ -233,11 +297,27 @@ void backward_signal(Net&& n) {
     }
 }
 
+namespace detail {
+// The copy of the sample whose pre-activations the fused SGD step computed ahead, which the next
+// step compares bit for bit with its own sample (network_ref::x_ahead): N values of S for the
+// formats the fused step serves (Native: is_native_v), an empty base costing nothing otherwise.
+template <class S, index_t N, bool Native>
+struct ahead_copy {
+    vec<S, N> x_ahead_{};
+    vec_view<S, N> ahead_view() { return x_ahead_.view(); }
+};
+template <class S, index_t N>
+struct ahead_copy<S, N, false> {
+    vec_view<S, N> ahead_view() { return {}; }
+};
+}  // namespace detail
+
 // Owning network: N inputs, P hidden units, activation Act, number format F. Sizes are template
 // parameters; the object holds the weights, the forward cache and the head (no heap). Starts with
-// W = 0, v = 1, biases 0 and off; see init.hpp for initializations.
+// W = 0, v = 1, biases 0 and off; see init.hpp for initializations. For float and double it also
+// holds the fused SGD step's copy of the next sample (N values; detail::ahead_copy).
 template <class F, index_t N, index_t P, class Act = act::erf>
-class network {
+class network : private detail::ahead_copy<storage_t<F>, N, is_native_v<F>> {
     static_assert(N >= 1, "twolayer::network<F, N, P>: N (inputs) must be at least 1");
     static_assert(P >= 1, "twolayer::network<F, N, P>: P (hidden units) must be at least 1");
     // A format missing a trait member stops here, with the member named (format/check.hpp).
@@ -282,7 +362,7 @@ public:
 
     // The network as views with static extents (what to_ref gives; free to make).
     ref_type ref() {
-        return {W_.view(), v_.view(), b_.view(), lambda_.view(), g_.view(), delta_.view(), &head_};
+        return {W_.view(), v_.view(), b_.view(), lambda_.view(), g_.view(), delta_.view(), &head_, this->ahead_view()};
     }
 
     // Read access: parameters, the forward cache of the last forward pass, which biases are used.
@@ -312,13 +392,14 @@ public:
     void use_hidden_bias(bool on) { head_.use_hidden_bias(on); }
     void use_output_bias(bool on) { head_.use_output_bias(on); }
 
-    // Forward pass on x (a vec_view or an array of N values of S): twolayer::forward.
+    // Forward pass on x (a vec_view or an array of N values of S): twolayer::forward (NaN, and
+    // nothing written, for a dynamic view of another size or a misaligned one).
     template <class X, class Arch = arch::default_arch, std::enable_if_t<is_vector_like_v<X>, int> = 0>
     C forward(const X& x, Arch a = {}) {
         static_assert(std::is_same<element_of_t<X>, S>::value,
                       "network::forward: the sample's element type is not the network's storage type");
         const const_view_t<X> xv(x);
-        return detail::forward_pass(ref(), xv, a);
+        return detail::checked_forward(ref(), xv, a);
     }
 
 private:

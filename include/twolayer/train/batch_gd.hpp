@@ -3,6 +3,8 @@
 // weight is written, then stored with the trainer's rounding policy, or applied to a master copy
 // and stored from it (as in online_sgd).
 #pragma once
+#include <limits>
+
 #include "twolayer/train/rounding.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/dataset.hpp"
@@ -83,7 +85,7 @@ struct batch_step {
         step_status st = check_group(u.w, t.W, grads.dW.flat(), u.lim, &w_max);
         if (st == step_status::ok) st = check_group(u.v, t.v, grads.dv, u.lim, nullptr);
         if (st == step_status::ok) st = check_group(u.hb, t.b, grads.db, u.lim, nullptr);
-        if (st == step_status::ok) st = check_group(u.ob, t.c, vec_view<C, 1>(grads.dc, 1), u.lim, nullptr);
+        if (st == step_status::ok) st = check_group(u.ob, t.c, vec_view<C, 1>(grads.dc), u.lim, nullptr);
         return st;
     }
 
@@ -96,7 +98,7 @@ struct batch_step {
         write_group(u.w, t.W, grads.dW.flat(), rnd, t.W_store);
         write_group(u.v, t.v, grads.dv, rnd, t.v_store);
         write_group(u.hb, t.b, grads.db, rnd, t.b_store);
-        write_group(u.ob, t.c, vec_view<C, 1>(grads.dc, 1), rnd, t.c_store);
+        write_group(u.ob, t.c, vec_view<C, 1>(grads.dc), rnd, t.c_store);
         if (!u.w.on) return;
         const C margin = C(1) + C(8 * format_traits<F>::resolution);
         if constexpr (std::is_same<Master, no_master>::value) {
@@ -127,14 +129,14 @@ private:
     };
     template <class Net, class Master>
     static auto targets(const Net& net, Master* master) {
-        const vec_view<S, 1> c(&net.head->output_bias, 1);
+        const vec_view<S, 1> c(&net.head->output_bias);
         if constexpr (std::is_same<Master, no_master>::value) {
             using Targets = target_set<decltype(net.W.flat()), decltype(net.v), vec_view<S, 1>, no_store, no_store, no_store>;
             return Targets{net.W.flat(), net.v, net.b, c, {}, {}, {}, {}};
         } else {
             using Targets = target_set<decltype(master->W.flat()), decltype(master->v), vec_view<C, 1>, decltype(net.W.flat()),
                                  decltype(net.v), vec_view<S, 1>>;
-            return Targets{master->W.flat(), master->v, master->b, vec_view<C, 1>(master->c, 1), net.W.flat(), net.v, net.b, c};
+            return Targets{master->W.flat(), master->v, master->b, vec_view<C, 1>(master->c), net.W.flat(), net.v, net.b, c};
         }
     }
 
@@ -172,6 +174,12 @@ private:
 // with the gradient storage in the object. net: a network or a network_ref; data: a dataset or
 // a dataset_ref of storage_t<F>; master (optional, per call): a master_weights or a master_ref,
 // to which every update goes and from which the network is stored. Every step is guarded.
+// Before anything else each entry checks, writing nothing when a check fails: that the batch
+// and the dataset are not empty (step_status::empty_batch); that the sizes agree (the network's
+// N and P are the trainer's, its views agree, the dataset has net.inputs() inputs and one label
+// per sample, every listed index is a sample, a master has the network's sizes:
+// step_status::size_mismatch; static sizes that disagree do not compile); that every buffer is
+// aligned for its element type (step_status::misaligned_buffer).
 template <class F, index_t N, index_t P, class Loss = squared_loss, class Rounding = round_nearest>
 class gd_trainer {
     using S = storage_t<F>;
@@ -206,7 +214,7 @@ public:
     template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
               if_arch<Arch> = 0>
     step_result<C> full_batch(Net&& net, M&& master, const D& data, Arch a = {}) {
-        auto m = to_ref(master);
+        auto m = detail::master_access::views(master);  // keeps the bound the trainer maintains
         return run(net, &m, data, to_ref(data).samples(), all(), a);
     }
 
@@ -218,7 +226,7 @@ public:
     template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
               if_arch<Arch> = 0>
     step_result<C> minibatch(Net&& net, M&& master, const D& data, index_t first, index_t count, Arch a = {}) {
-        auto m = to_ref(master);
+        auto m = detail::master_access::views(master);  // keeps the bound the trainer maintains
         return run(net, &m, data, count, window(first, to_ref(data).samples()), a);
     }
 
@@ -230,7 +238,7 @@ public:
     template <class Net, class M, class D, class Arch = arch::default_arch, if_master<M> = 0, if_data<D> = 0,
               if_arch<Arch> = 0>
     step_result<C> on_indices(Net&& net, M&& master, const D& data, const index_t* idx, index_t count, Arch a = {}) {
-        auto m = to_ref(master);
+        auto m = detail::master_access::views(master);  // keeps the bound the trainer maintains
         return run(net, &m, data, count, listed(idx), a);
     }
 
@@ -241,18 +249,26 @@ private:
 
     static no_master* no_master_ptr() { return nullptr; }
     // The batches' sample orders.
+    // within(count, m): every index of the batch is below m (the dataset's samples, m >= 1).
     struct all {
         index_t operator()(index_t i) const { return i; }
+        bool within(index_t count, index_t m) const { return count <= m; }
     };
     struct window {
         index_t first, m;
         window(index_t f, index_t m_) : first(f), m(m_) {}
         index_t operator()(index_t i) const { return (first + i) % m; }
+        bool within(index_t, index_t) const { return true; }
     };
     struct listed {
         const index_t* idx;
         explicit listed(const index_t* i) : idx(i) {}
         index_t operator()(index_t i) const { return idx[i]; }
+        bool within(index_t count, index_t m) const {
+            for (index_t i = 0; i < count; ++i)
+                if (idx[i] >= m) return false;
+            return true;
+        }
     };
 
     // The trainer's format and sizes against the network's, the dataset's and the master's: one
@@ -287,8 +303,10 @@ private:
             const auto& net = to_ref(network_);
             const auto& data = to_ref(data_);
             step_result<C> r;
+            if (count == 0 || data.samples() == 0) return counted(failed(r, step_status::empty_batch));
+            r.status = layout_status(net, master, data, count, idx);
+            if (!r) return counted(r);
             if (!guard::config_ok(config)) return counted(failed(r, step_status::bad_config));
-            if (count == 0) return counted(failed(r, step_status::empty_batch));
             net.head->forget_lambda_ahead();  // pre-activations of a fused online step: this step moves W
             r = step::accumulate(net, data, count, idx, loss, grads_.ref(), arch);
             if (!r) return counted(r);
@@ -305,6 +323,23 @@ private:
         }
     }
 
+    // The sizes agree (the network's with the trainer's and its views with each other, the
+    // dataset's with the network and its labels, the indices with the dataset, a master's with
+    // the network: else size_mismatch) and every buffer is aligned (else misaligned_buffer).
+    // Only sizes, indices and pointer values are read. data.samples() >= 1.
+    template <class Ref, class M, class DR, class IndexFn>
+    static step_status layout_status(const Ref& net, M* master, const DR& data, index_t count, IndexFn idx) {
+        bool sizes = net.sizes_agree() && net.inputs() == N && net.hidden() == P && data.sizes_agree() &&
+                     data.inputs() == net.inputs() && idx.within(count, data.samples());
+        bool aligned = net.aligned() && data.aligned();
+        if constexpr (!std::is_same<M, no_master>::value) {
+            sizes = sizes && master->sizes_agree(net);
+            aligned = aligned && master->aligned();
+        }
+        if (!sizes) return step_status::size_mismatch;
+        return aligned ? step_status::ok : step_status::misaligned_buffer;
+    }
+
     static step_result<C> failed(step_result<C> r, step_status s) {
         r.status = s;
         return r;
@@ -316,6 +351,8 @@ private:
 };
 
 // Mean loss of net (a network or a network_ref) over data (a dataset or a dataset_ref); no update.
+// NaN when the dataset is empty, its sizes disagree with the network's or its own, or a buffer
+// is misaligned (forward()'s checks, and one label per sample).
 template <class Net, class D, class Loss = squared_loss, class Arch = arch::default_arch,
           std::enable_if_t<is_network_v<Net> && is_dataset_v<D>, int> = 0>
 compute_t<format_of_t<Net>> mean_loss(Net&& n, const D& d, Loss loss = {}, Arch arch = {}) {
@@ -323,6 +360,7 @@ compute_t<format_of_t<Net>> mean_loss(Net&& n, const D& d, Loss loss = {}, Arch 
     using C = compute_t<F>;
     const auto& net = to_ref(n);
     const auto& data = to_ref(d);
+    if (!data.sizes_agree() || !data.aligned()) return std::numeric_limits<C>::quiet_NaN();
     C s(0);
     for (index_t mu = 0; mu < data.samples(); ++mu)
         s += loss.value(forward(net, data.sample(mu), arch), value_of<F>(data.y[mu]));

@@ -35,62 +35,6 @@ scan_result<compute_t<F>> scan(vec_view<const storage_t<F>, E> x) {
     return r;
 }
 
-// A 64-bit fingerprint of a sample's bytes, by which the fused SGD step recognizes the sample
-// whose pre-activations it computed ahead (train/online_sgd.hpp). The 32-bit words are dealt to
-// 16 lanes in turn; each lane keeps Fletcher's two sums modulo 2^32 (A += word, B += A: the
-// second weights each word by its position), and the lanes' sums are mixed with distinct odd
-// multipliers into two 32-bit words, then into 64 bits. Any change of one word changes it; so does moving or swapping
-// different values, except swaps within a lane whose distance times the difference of the words
-// is a multiple of 2^32 (for float: a value swapped with its own negation 32 places away); by
-// accident a different sample matches with probability about 2^-64. A check against mistakes,
-// not against an adversary. Two additions per word, independent lanes: it vectorizes (a 512-float
-// sample costs about as much as the guard's scan). T: float or double (any type of 4k bytes).
-namespace detail {
-// Fletcher's two sums in 16 lanes of 32-bit words, and their mixing into 64 bits.
-struct fletcher_lanes {
-    static constexpr index_t L = 16;
-    std::uint32_t a[L] = {}, b[L] = {};
-    TWOLAYER_INLINE void add_block(const std::uint32_t (&w)[L]) {
-        for (index_t l = 0; l < L; ++l) a[l] += w[l];
-        for (index_t l = 0; l < L; ++l) b[l] += a[l];
-    }
-    void add(index_t l, std::uint32_t w) {
-        a[l] += w;
-        b[l] += a[l];
-    }
-    std::uint64_t finish(index_t words) const {
-        std::uint32_t ha = std::uint32_t(words), hb = 0;
-        for (index_t l = 0; l < L; ++l) {
-            ha += a[l] * std::uint32_t(0x9E3779B1u + 2 * l);
-            hb += b[l] * std::uint32_t(0x85EBCA77u + 2 * l);
-        }
-        const std::uint64_t h = ((std::uint64_t(ha) << 32) | hb) * 0xC2B2AE3D27D4EB4Full;
-        return h ^ (h >> 29);
-    }
-};
-}  // namespace detail
-
-template <class T, index_t E>
-std::uint64_t fingerprint(vec_view<const T, E> x) {
-    static_assert(sizeof(T) % 4 == 0, "guard::fingerprint: the type must be made of 32-bit words");
-    constexpr index_t L = detail::fletcher_lanes::L;
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(x.data());
-    const index_t words = x.size() * (sizeof(T) / 4);
-    detail::fletcher_lanes f;
-    index_t i = 0;
-    for (; i + L <= words; i += L) {
-        std::uint32_t w[L];
-        std::memcpy(w, p + 4 * i, sizeof w);
-        f.add_block(w);
-    }
-    for (index_t l = 0, left = words - i; left != 0; --left, ++l) {
-        std::uint32_t w;
-        std::memcpy(&w, p + 4 * (i + l), 4);
-        f.add(l, w);
-    }
-    return f.finish(words);
-}
-
 // What a weight may become: finite and within the ceiling, which is the user's weight_limit if
 // set and in any case a quarter of a floating format's range (the margin the cheap bound of the
 // SGD step relies on; only a diverging run gets there) or a fixed format's whole range (so that

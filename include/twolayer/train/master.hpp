@@ -11,7 +11,9 @@
 namespace twolayer {
 
 // A master copy as views (static or run-time extents): W, v, b and c in C, and the bound on
-// max |W| of the master's W (as network_head::w_absmax_bound(); negative: unknown).
+// max |W| of the master's W (as network_head::w_absmax_bound(); negative: unknown). Code that
+// writes W through a master_ref calls weights_changed() afterwards, as with a network_ref.
+// Buffers aligned for C (trainers refuse others: step_status::misaligned_buffer).
 template <class C, index_t N, index_t P>
 struct master_ref {
     using compute_type = C;
@@ -27,7 +29,37 @@ struct master_ref {
     // A static reference converts to a dynamic one.
     template <index_t N2, index_t P2>
     master_ref(const master_ref<C, N2, P2>& o) : W(o.W), v(o.v), b(o.b), c(o.c), w_absmax_bound(o.w_absmax_bound) {}
+
+    // W was written through this reference: the bound on |W| becomes unknown (the next step
+    // scans W once).
+    void weights_changed() const { *w_absmax_bound = C(-1); }
+    // The master fits net (a network_ref): W has net's rows and columns, v and b net's P
+    // values, c and the bound exist. Trainers refuse a master that does not
+    // (step_status::size_mismatch).
+    template <class Ref>
+    bool sizes_agree(const Ref& net) const {
+        return W.rows() == net.hidden() && W.cols() == net.inputs() && v.size() == net.hidden() &&
+               b.size() == net.hidden() && c != nullptr && w_absmax_bound != nullptr;
+    }
+    // Every buffer aligned for C (core/view.hpp, is_aligned).
+    bool aligned() const {
+        return is_aligned(W) && is_aligned(v) && is_aligned(b) && is_aligned(vec_view<C>(c, 1)) &&
+               is_aligned(vec_view<C>(w_absmax_bound, 1));
+    }
 };
+
+template <class F, index_t N, index_t P>
+class master_weights;
+namespace detail {
+// The trainers' access to a master: master_weights' views without forgetting the bound (the
+// trainer keeps it valid), a master_ref as it is.
+struct master_access {
+    template <class F, index_t N, index_t P>
+    static master_ref<compute_t<F>, N, P> views(master_weights<F, N, P>& m) { return m.views(); }
+    template <class C, index_t N, index_t P>
+    static master_ref<C, N, P> views(const master_ref<C, N, P>& m) { return m; }
+};
+}  // namespace detail
 
 // The master copy of a network<F, N, P, ...>, inside the object. Load it from the network after
 // initializing the network, and again after changing the network other than through a trainer
@@ -58,13 +90,22 @@ public:
         bound_ = C(-1);
     }
 
-    // The master as views (what to_ref gives).
-    master_ref<C, N, P> ref() { return {W_.view(), v_.view(), b_.view(), &c_, &bound_}; }
+    // The master as views (what to_ref gives). The caller may write through them, so the bound
+    // on |W| becomes unknown here (the next step scans W once); writes through a master_ref kept
+    // across steps are announced with its weights_changed(). Trainers take the views without
+    // this (detail::master_access), so a step does not pay the scan.
+    master_ref<C, N, P> ref() {
+        bound_ = C(-1);
+        return views();
+    }
     // Read access.
     mat_view<const C, P, N> W() const { return W_.view(); }
     vec_view<const C, P> v() const { return v_.view(); }
 
 private:
+    friend struct detail::master_access;
+    master_ref<C, N, P> views() { return {W_.view(), v_.view(), b_.view(), &c_, &bound_}; }
+
     mat<C, P, N> W_{};
     vec<C, P> v_{};
     vec<C, P> b_{};

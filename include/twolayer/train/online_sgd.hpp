@@ -16,19 +16,32 @@
 //     sgd.step(net, x0, y0, x1);  sgd.step(net, x1, y1, x2);  sgd.step(net, x2, y2, x3); ...
 //
 // The pre-activations of x_next wait in the network's forward cache (net.lambda(); g() and
-// output() still describe x), marked in the network's head by a fingerprint of x_next's bytes
-// (guard::fingerprint). A step uses them instead of its forward pass only if they are still
-// valid: its x has that fingerprint (the same values, in whatever buffer; a different or
-// overwritten sample does not match), and nothing has changed W or b or overwritten the cache
-// since (forward(), any trainer step, network::W_mut(), hidden_bias_mut(), use_hidden_bias() and
+// output() still describe x); the step copies x_next into the network (network_ref::x_ahead, N
+// values, kept for float and double only) and marks the cache in the network's head with the
+// arch that computed it (arch_id). A step uses them instead of its forward pass only if they are
+// still valid: it is a fused step on the same arch tag, its x equals the copy bit for bit (the
+// same values, in whatever buffer; a sample overwritten in place, even at the same address, does
+// not match), and nothing has changed W or b or overwritten the cache since (forward(), any
+// trainer step, network::W_mut(), hidden_bias_mut(), use_hidden_bias() and
 // network_ref::weights_changed(), which code writing weights through a network_ref must call
-// anyway, all drop them: network_head). Otherwise the step runs its forward pass as usual, so a mismatch
-// costs time, never correctness; reused_forwards() counts the steps that skipped it.
+// anyway, all drop them: network_head). The comparison is exact, not a hash: no two different
+// samples match, so a mismatch costs time (the forward pass), never correctness, by construction;
+// reused_forwards() counts the steps that skipped it. (Why a copy rather than an API taking the
+// next sample once: the caller's buffers stay the caller's; the step never relies on a buffer
+// staying unchanged between calls.)
 // The results are the same bits as the separate step's on every arch: the fused kernel sums in
 // the order of the arch's gemv (tested). A rejected step writes nothing, as always, and computes
 // nothing ahead. Fused for float and double (is_native_v); other formats, and steps with a
-// master copy, run the separate step and ignore x_next.
+// master copy, run the separate step and ignore x_next (whose size and alignment are still
+// checked).
+//
+// What every step checks first, writing nothing when it fails: the sizes (x and x_next have
+// net.inputs() values, the network_ref's views agree, a master has the network's sizes:
+// step_status::size_mismatch; a static size that disagrees does not compile) and the alignment
+// of every buffer for its element type (alignof(S) for samples and weights, alignof(C) for the
+// cache and a master: step_status::misaligned_buffer), which is what the kernels need.
 #pragma once
+#include <cstring>
 #include <limits>
 
 #include "twolayer/train/rounding.hpp"
@@ -103,7 +116,7 @@ public:
               if_arch<Arch> = 0>
     step_result<C> step(Net&& net, M&& master, const X& x, C y, Arch arch = {}) {
         if constexpr (accepts<Net, X>() && accepts_master<M>()) {
-            auto m = to_ref(master);
+            auto m = detail::master_access::views(master);  // keeps the bound the trainer maintains
             return count(try_step(to_ref(net), &m, as_const_view(x), y, no_next_ptr(), arch));
         } else {
             return {};
@@ -197,17 +210,21 @@ private:
         constexpr bool has_master = !std::is_same<M, no_master>::value;
         constexpr bool fused = !std::is_same<Next, no_next>::value && is_native_v<F> && !has_master;
         step_result<C> r;
-        // Pre-activations computed ahead serve this step at most: every step consumes the mark.
-        const bool ahead = net.head->take_lambda_ahead();
+        // 0. Sizes and alignment, before anything is touched.
+        r.status = layout_status(net, master, x, next);
+        if (!r) return r;
+        // Pre-activations computed ahead serve this step at most, on the arch that computed them:
+        // every step consumes the mark.
+        const bool ahead = net.head->take_lambda_ahead(arch_id<Arch>());
         // 1. The settings, the sample and the label.
         guard::scan_result<C> xs;
         r.status = check_inputs(x, y, xs);
         if (!r) return r;
-        // 2. Forward (or the pre-activations the previous fused step computed for this x).
+        // 2. Forward (or the pre-activations the previous fused step computed for this very x).
         bool reuse = false;
-        if constexpr (fused) reuse = ahead && net.head->lambda_ahead_of() == guard::fingerprint(x);
+        if constexpr (fused) reuse = ahead && same_sample(net.x_ahead, x);
         (void)ahead;
-        const C yhat = reuse ? forward_from_lambda(net, arch) : forward(net, x, arch);
+        const C yhat = reuse ? forward_from_lambda(net, arch) : detail::forward_pass(net, x, arch);
         if (reuse) ++reused_;
         // 3. Loss and its derivative.
         r.loss = loss.value(yhat, y);
@@ -230,9 +247,41 @@ private:
         write_output_bias(net, master, u, c_new);
         if constexpr (fused) {
             add_hidden_bias(net);
-            net.head->set_lambda_ahead(guard::fingerprint(*next));
+            if (net.x_ahead.data() != nullptr) {  // the network keeps the copy to compare with
+                copy(*next, net.x_ahead);
+                net.head->set_lambda_ahead(arch_id<Arch>());
+            }
         }
         return r;
+    }
+
+    // The buffers suit the step: x (and x_next) have net.inputs() values, the network_ref's
+    // views agree, a master has the network's sizes (else size_mismatch); every buffer is
+    // aligned for its element type (else misaligned_buffer). Only sizes and pointer values are
+    // read.
+    template <index_t N, index_t P, class Act, class M, index_t EX, class Next>
+    static step_status layout_status(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
+                                     const Next* next) {
+        bool sizes = detail::sizes_fit(net, x);
+        bool aligned = detail::buffers_aligned(net, x);
+        if constexpr (!std::is_same<Next, no_next>::value) {
+            sizes = sizes && next->size() == net.inputs();
+            aligned = aligned && is_aligned(*next);
+        }
+        if constexpr (!std::is_same<M, no_master>::value) {
+            sizes = sizes && master->sizes_agree(net);
+            aligned = aligned && master->aligned();
+        }
+        if (!sizes) return step_status::size_mismatch;
+        return aligned ? step_status::ok : step_status::misaligned_buffer;
+    }
+
+    // Whether x is, bit for bit, the sample the fused step copied (when the network keeps a
+    // copy). Equal bytes are equal values, so the pre-activations computed for the copy are
+    // those a forward pass on x would compute; -0 and +0 differ here, which only costs time.
+    template <index_t N, index_t EX>
+    static bool same_sample(vec_view<S, N> copy, vec_view<const S, EX> x) {
+        return copy.data() != nullptr && std::memcmp(copy.data(), x.data(), x.size() * sizeof(S)) == 0;
     }
 
     static step_result<C> failed(step_result<C> r, step_status s) {
@@ -296,11 +345,11 @@ private:
                 buffer.b[k] = updated(value_of<F>(net.b[k]), u.alpha_b * net.delta[k], C(1));
             }
             if (u.v) {
-                const step_status st = check_all(vec_view<const C, P>(buffer.v, P), lim);
+                const step_status st = check_all(vec_view<const C, P>(buffer.v), lim);
                 if (st != step_status::ok) return st;
             }
             if (u.hb) {
-                const step_status st = check_all(vec_view<const C, P>(buffer.b, P), lim);
+                const step_status st = check_all(vec_view<const C, P>(buffer.b), lim);
                 if (st != step_status::ok) return st;
             }
         } else {

@@ -16,6 +16,9 @@ enum class step_status : std::uint8_t {
     range_exceeded,         // the update would push a fixed-point weight out of its format's range
     bad_config,             // a learning rate or decay is negative or not finite
     empty_batch,            // a batch with no samples
+    size_mismatch,          // sizes disagree at run time: sample vs network, the views of a
+                            // network_ref, master vs network, dataset vs network or its labels
+    misaligned_buffer,      // a buffer not aligned for its element type (core/view.hpp, is_aligned)
 };
 
 // A short description of a status, for logs ("ok", "non-finite input sample", ...).
@@ -30,6 +33,8 @@ inline const char* to_string(step_status s) {
         case step_status::range_exceeded: return "update would leave the fixed-point format's range";
         case step_status::bad_config: return "learning rate or weight decay negative or not finite";
         case step_status::empty_batch: return "empty batch";
+        case step_status::size_mismatch: return "sizes of the sample, network, master copy or dataset disagree";
+        case step_status::misaligned_buffer: return "a buffer is not aligned for its element type";
     }
     return "unknown";
 }
