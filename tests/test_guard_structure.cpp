@@ -191,27 +191,24 @@ TL_TEST(inconsistent_network_ref_is_refused) {
     static small_setup t;
     online_sgd<float> sgd(rates());
     const snap8 s0(t.net);
-    const vec_view<const float> x(t.x, N8);
     const dyn_ref full = t.net.ref();
+    // Each member of vec_view type in turn one element short or long; then W with a row fewer
+    // than v has elements, and an x_ahead copy of another size.
+    vec_view<float> dyn_ref::*const members[] = {&dyn_ref::v, &dyn_ref::b, &dyn_ref::lambda, &dyn_ref::g,
+                                                 &dyn_ref::delta};
+    for (auto m : members) {
+        for (index_t size : {P8 - 1, P8 + 1}) {
+            dyn_ref r = full;
+            r.*m = vec_view<float>((full.*m).data(), size);
+            TL_CHECK(refused(sgd.step(r, t.xv(), t.y), step_status::size_mismatch, s0, t.net));
+        }
+    }
     dyn_ref r = full;
-    r.v = vec_view<float>(full.v.data(), P8 - 1);
-    TL_CHECK(refused(sgd.step(r, x, t.y), step_status::size_mismatch, s0, t.net));
-    r = full;
-    r.b = vec_view<float>(full.b.data(), P8 - 1);
-    TL_CHECK(refused(sgd.step(r, x, t.y), step_status::size_mismatch, s0, t.net));
-    r = full;
-    r.lambda = vec_view<float>(full.lambda.data(), P8 - 1);
-    TL_CHECK(refused(sgd.step(r, x, t.y), step_status::size_mismatch, s0, t.net));
-    r = full;
-    r.delta = vec_view<float>(full.delta.data(), P8 - 1);
-    TL_CHECK(refused(sgd.step(r, x, t.y), step_status::size_mismatch, s0, t.net));
-    r = full;
-    r.g = vec_view<float>(full.g.data(), P8 + 1);
-    TL_CHECK(refused(sgd.step(r, x, t.y), step_status::size_mismatch, s0, t.net));
-    // fewer rows in W than v has elements
-    r = full;
     r.W = mat_view<float>(full.W.data(), P8 - 1, N8);
-    TL_CHECK(refused(sgd.step(r, vec_view<const float>(t.x, N8), t.y), step_status::size_mismatch, s0, t.net));
+    TL_CHECK(refused(sgd.step(r, t.xv(), t.y), step_status::size_mismatch, s0, t.net));
+    r = full;
+    r.x_ahead = vec_view<float>(full.x_ahead.data(), N8 - 1);
+    TL_CHECK(refused(sgd.step(r, t.xv(), t.y, t.xv()), step_status::size_mismatch, s0, t.net));
     TL_CHECK(sgd.steps() == 0u);
 }
 
