@@ -80,7 +80,7 @@ struct batch_step {
         }
     };
 
-    // Every new value within the limits (guard.hpp: guard::check_stored, check_master), read-only,
+    // Every updated value within the limits (guard.hpp: guard::check_stored, check_master), read-only,
     // in the order W, v, b, c (the first failure's status); w_max: a bound on |W'| (the master's
     // with a master). The values updated are the master copy's if there is one (Master =
     // master_ref), else the network's. Each step is guard::mul0(alpha, gradient sum): a zero sum

@@ -1,6 +1,12 @@
 // The checks behind the guarded step: every test runs before the first weight is written, so a
 // rejected step leaves the network bit for bit as it was. F is the network's format: parameters
-// are stored in storage_t<F>, checks are done in compute_t<F>.
+// are stored in storage_t<F>, checks are done in compute_t<F> (fixed point: in integers). What an
+// accepted step guarantees: every updated weight finite and within the ceiling (limits, below),
+// no fixed-point value saturated, and the |W| bounds it records at least the true max |W|, for
+// any kernel (fused multiply-add or not). Fixed point is checked exactly for the update rule as
+// compiled with -ffp-contract=off (the project's flag): with contraction on and a weight decay,
+// the compiler could round the write's increment 2^Frac step + (decay - 1) raw differently at the
+// check's and at the write's inlined copy, by one raw unit.
 #pragma once
 #include <cstdint>
 #include <cstring>

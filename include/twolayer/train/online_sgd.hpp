@@ -6,6 +6,23 @@
 //   net: a network or a network_ref of format F; x: a vec_view or an array of storage_t<F>;
 //   master: a master_weights or a master_ref.
 //
+// What a step checks, in this order, before it writes anything (the first failure is the status,
+// the same on every path: static or dynamic sizes, buffered or not, with a master or without):
+//   1. the settings (bad_config), the sample (nonfinite_input), the label (nonfinite_label);
+//   2. the output, the loss and its derivative finite (nonfinite_output: a huge finite label
+//      whose loss overflows is refused, so an accepted step reports a finite loss);
+//   3. every updated value, group by group: W (row by row), every v_k, every b_k, c. What "within
+//      the limits" means for each format is in train/guard.hpp (guard::limits): for float and
+//      double a magnitude covering every rounding a kernel may use (FMA or not, so the stored
+//      |W| bound is sound for any kernel and flags); for f16/bf16 the value the rounding stores;
+//      for fixed point the raw integer the write computes, exactly; for a master copy the master
+//      value and the value stored from it. Refused: nonfinite_update, weight_limit_exceeded or
+//      range_exceeded (guard::limits::reason).
+// A product of a rate and a zero factor (zero error, a dead unit's delta_k or g_k, x_j = 0) is an
+// exact 0 even when the rate overflowed (guard::mul0), so such steps are not refused; a row factor
+// alpha delta_k that overflows while some x_j is not 0 is refused (nonfinite_update), even if
+// x_j is subnormal and the exact product would be representable.
+//
 // The fused step, step(net, x, y, x_next): the same step on (x, y), which also computes the
 // pre-activations of the NEXT sample x_next under the updated weights, in the same pass over W
 // (kernels: rank1_update_gemv): row k is updated and, while it is in registers, multiplied by
@@ -256,7 +273,7 @@ private:
         return step_status::ok;
     }
 
-    // Every new value within the limits, read-only (guard.hpp says what is checked for each kind
+    // Every updated value within the limits, read-only (guard.hpp says what is checked for each kind
     // of value), in one order on every path, static or dynamic, buffered or not, with a master or
     // without: W (row by row), then every v_k, then every b_k, then c; the status is the first
     // failure's. Gives the write what it uses: w_bound, a bound on |W'|; the buffered v' and b';
@@ -307,7 +324,7 @@ private:
     }
 
     // v' and b': every v_k, then every b_k, each value checked (guard::check_stored or
-    // check_master). Buffered, the new values are also kept for the write, which copies them.
+    // check_master). Buffered, the updated values are also kept for the write, which copies them.
     template <index_t N, index_t P, class Act, class M, bool B>
     TWOLAYER_INLINE static step_status check_second_layer(const network_ref<F, N, P, Act>& net, M* master,
                                                           const update_plan& u, const guard::limits<F>& lim,
@@ -425,7 +442,7 @@ private:
         }
     }
 
-    // The slow path of check_first_layer: every new weight computed as the write computes it and
+    // The slow path of check_first_layer: every updated weight computed as the write computes it and
     // checked (guard::check_stored, check_master), read-only, row by row. On success w_bound
     // receives the largest bound of the accepted values.
     template <index_t N, index_t P, class Act, class M, index_t EX>
