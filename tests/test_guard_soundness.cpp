@@ -260,7 +260,7 @@ TL_TEST(item1_fixed_point_checks_every_integer_the_rounding_may_pick) {
     }
 }
 
-// ---- 2. FMA: the check covers one rounding and two -------------------------------------------
+// ---- 2. FMA: the check covers one rounding and two (what std::fma gives, computed exactly) ----
 
 // A float or double network with one live weight W00 = w, decay d, x = (1, 0, 0, 0): the update is
 // d w + c with c = alpha delta_0. The label is chosen so that c nearly cancels d w; the limit is
@@ -271,6 +271,28 @@ struct cancellation {
     T w, d, c;  // the update's inputs, as the library computes them
     bool found = false;
 };
+
+// fl(d w + c) with one rounding, computed exactly without std::fma (newlib's double fma on soft
+// float targets is not fused): d w = p + e exactly (Dekker's product, Veltkamp's split; the tests
+// build with -ffp-contract=off), then p + c must be exact (true under the cancellation searched
+// for; found = false otherwise) and (p + c) + e is the one rounding.
+template <class T>
+T one_rounding(T d, T w, T c, bool& found) {
+    constexpr T split = std::numeric_limits<T>::digits == 24 ? T(4097) : T(134217729);
+    auto halves = [&](T a, T& hi, T& lo) {
+        const T t = split * a;
+        hi = t - (t - a);
+        lo = a - hi;
+    };
+    T dh, dl, wh, wl;
+    halves(d, dh, dl);
+    halves(w, wh, wl);
+    const T p = d * w;
+    const T e = ((dh * wh - p) + dh * wl + dl * wh) + dl * wl;
+    const T sum = p + c;
+    found = (sum - p) == c && (sum - c) == p;  // p + c exact
+    return sum + e;
+}
 
 template <class T>
 cancellation<T> find_cancellation(bool batch) {
@@ -296,8 +318,9 @@ cancellation<T> find_cancellation(bool batch) {
         const T c = -sc.config.lr_w * err * T(0.5);
         const volatile T dw = d * w;  // two roundings, whatever the test's own flags
         const T two = dw + c;
-        const T one = std::fma(d, w, c);
-        if (std::fabs(one) > std::fabs(two) && two != T(0)) {
+        bool exact_sum = false;
+        const T one = one_rounding(d, w, c, exact_sum);
+        if (exact_sum && std::fabs(one) > std::fabs(two) && two != T(0)) {
             sc.config.weight_limit = std::fabs(two);
             out.sc = sc;
             out.w = w;
@@ -316,7 +339,9 @@ void fma_forms_within_the_limit() {
             cancellation<T> cs = find_cancellation<T>(p == path::full_batch || p == path::minibatch);
             TL_REQUIRE(cs.found);
             const volatile T dw = cs.d * cs.w;
-            const T two = dw + cs.c, one = std::fma(cs.d, cs.w, cs.c);
+            bool exact_sum = false;
+            const T two = dw + cs.c, one = one_rounding(cs.d, cs.w, cs.c, exact_sum);
+            TL_CHECK(exact_sum);
             const T tight = cs.sc.config.weight_limit;
             const auto r = run(p, dynamic, cs.sc);
             if (r.ok()) {
