@@ -114,8 +114,9 @@ std::uint64_t fingerprint(vec_view<const T, E> x) {
 //   - a fixed-point value: exactly, in integers, as the write computes it (format/update_rule.hpp:
 //     the increment fixed_increment, every integer the rounding policy may add): raw' within
 //     [-raw_hi, raw_hi], raw_hi = min(raw_max, floor(weight_limit 2^Frac));
-//   - a master value stored into a fixed or narrow network: M within the ceiling (when the user
-//     set a limit) and the stored image of M (to nearest, as the write stores it) within it too.
+//   - a master value stored into a fixed or narrow network: M within the ceiling (for fixed
+//     point without a user limit: within the range, raw_max 2^-Frac) and the stored image of M
+//     (to nearest, as the write stores it) within it too.
 // Rounding is monotone, so a stored image of M bounds the stored image of every value of
 // magnitude at most M: the stored bounds on |W| are taken from it.
 
@@ -225,10 +226,12 @@ struct limits {
     // A fixed-point value that may become any raw value in [lo, hi].
     bool raw_ok(std::int64_t lo, std::int64_t hi) const { return hi <= raw_hi && lo >= -raw_hi; }
 
-    // A master value of magnitude at most M, stored to nearest into the network.
+    // A master value of magnitude at most M, stored to nearest into the network. Fixed point: the
+    // master itself within the user's limit, or else within the format's range (as every weight),
+    // and its stored raw value within [-raw_hi, raw_hi].
     bool master_ok(C M) const {
         if constexpr (is_fixed) {
-            return (!user_limit || M <= ceiling) && nearest_raw(M) <= raw_hi;
+            return M <= (user_limit ? ceiling : raw_hi_value) && nearest_raw(M) <= raw_hi;
         } else {
             return M <= ceiling && value_of<F>(store_as<F>(M)) <= ceiling;
         }
