@@ -77,7 +77,8 @@ step_result<compute_t<F>> run(path p, bool dynamic, scenario<F, N, P, Act>& sc) 
     // counts no saturation (only the step's saturations are the test's business).
     C y = sc.y;
     if constexpr (format_traits<F>::is_fixed) {
-        const C top = C(format_traits<F>::max / 2);
+        C top = C(format_traits<F>::max);  // the largest C value stored without saturation
+        while (double(top) >= format_traits<F>::max + format_traits<F>::resolution / 2) top = std::nextafter(top, C(0));
         y = y > top ? top : y < -top ? -top : y;
     }
     data.y[0] = store_as<F>(y);
