@@ -152,12 +152,16 @@ struct network_ref {
     index_t inputs() const { return W.cols(); }  // N
     index_t hidden() const { return W.rows(); }  // P
     // The views agree: W is P x N with P, N >= 1, v, b and the cache have P values, x_ahead is
-    // absent or has N, and there is a head. Always true of a network's own reference; a dynamic
-    // reference assembled by hand may fail it (trainers then return size_mismatch).
+    // absent or has N, there is a head, and N is within the format's dot length (a Q4.27 dot of
+    // more than 131,071 products could overflow its accumulator: format_traits::max_dot_length).
+    // Always true of a network's own reference (a static N past the dot length does not
+    // compile); a dynamic reference assembled by hand may fail it (trainers then return
+    // size_mismatch).
     bool sizes_agree() const {
         const index_t n = W.cols(), p = W.rows();
-        return head != nullptr && n >= 1 && p >= 1 && v.size() == p && b.size() == p && lambda.size() == p &&
-               g.size() == p && delta.size() == p && (x_ahead.data() == nullptr || x_ahead.size() == n);
+        return head != nullptr && n >= 1 && p >= 1 && dot_length_fits<F>(std::uint64_t(n)) && v.size() == p &&
+               b.size() == p && lambda.size() == p && g.size() == p && delta.size() == p &&
+               (x_ahead.data() == nullptr || x_ahead.size() == n);
     }
     // Every buffer aligned for its element type (is_aligned, core/view.hpp).
     bool aligned() const {

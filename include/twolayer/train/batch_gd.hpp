@@ -27,6 +27,8 @@ struct batch_step {
 
     // Sample, label and output checks, forward, loss and gradients of the samples
     // idx(0) .. idx(count - 1): the mean loss, or the first failure (with the sample's index).
+    // A sample's loss must be finite, and so must the running sum (nonfinite_output, charged to
+    // the sample whose loss made it overflow): an accepted step reports a finite mean.
     template <class Net, class Data, class IndexFn, class Loss, class Grads, class Arch>
     static step_result<C> accumulate(const Net& net, const Data& data, index_t count, IndexFn idx, const Loss& loss,
                                      const Grads& grads, Arch arch) {
@@ -42,8 +44,11 @@ struct batch_step {
             if (!math::isfinite(y)) return failed(r, step_status::nonfinite_label);
             const C yhat = forward(net, x, arch);
             const C dl = loss.deriv(yhat, y);
-            if (!math::isfinite(yhat) || !math::isfinite(dl)) return failed(r, step_status::nonfinite_output);
-            loss_sum += loss.value(yhat, y);
+            const C l = loss.value(yhat, y);
+            if (!math::isfinite(yhat) || !math::isfinite(dl) || !math::isfinite(l))
+                return failed(r, step_status::nonfinite_output);
+            loss_sum += l;  // its overflow is charged to this sample
+            if (!math::isfinite(loss_sum)) return failed(r, step_status::nonfinite_output);
             accumulate_gradients(net, x, dl, grads, arch);
         }
         r.sample = 0;
@@ -58,27 +63,30 @@ struct batch_step {
         C decay;
     };
     // The update of every group (alpha = -lr / count, decay = 1 - lr wd) and what a weight may
-    // become; s: the schedule's factor.
+    // become; s: the schedule's factor; nearest: stored values are rounded to nearest (a master
+    // copy's always are).
     struct update_plan {
         param_update w, v, hb, ob;
         guard::limits<F> lim;
 
         template <class Net>
-        update_plan(const train_config<C>& config, const Net& net, index_t count, C s)
-            : w{}, v{}, hb{}, ob{}, lim(config) {
+        update_plan(const train_config<C>& config, const Net& net, index_t count, C s, bool nearest = true)
+            : w{}, v{}, hb{}, ob{}, lim(config, nearest) {
             const C per_n = config.scaling == lr_scaling::teacher_student ? C(1) / C(net.inputs()) : C(1);
             const C mean = C(1) / C(count);
             const C lr_w = config.lr_w * s, lr_v = config.lr_v * s * per_n, lr_b = config.lr_b * s * per_n;
-            w = {config.train_w, -lr_w * mean, C(1) - lr_w * config.weight_decay_w};
-            v = {config.train_v, -lr_v * mean, C(1) - lr_v * config.weight_decay_v};
+            w = {config.train_w, -lr_w * mean, C(1) - guard::mul0(lr_w, config.weight_decay_w)};
+            v = {config.train_v, -lr_v * mean, C(1) - guard::mul0(lr_v, config.weight_decay_v)};
             hb = {config.train_b && net.head->hidden_bias_on(), -lr_b * mean, C(1)};
             ob = {config.train_b && net.head->output_bias_on(), -lr_b * mean, C(1)};
         }
     };
 
-    // Every new value finite and within the ceiling, read-only; w_max: the largest |W'|. The
-    // values updated are the master copy's if there is one (Master = master_ref), else the
-    // network's.
+    // Every updated value within the limits (guard.hpp: guard::check_stored, check_master), read-only,
+    // in the order W, v, b, c (the first failure's status); w_max: a bound on |W'| (the master's
+    // with a master). The values updated are the master copy's if there is one (Master =
+    // master_ref), else the network's. Each step is guard::mul0(alpha, gradient sum): a zero sum
+    // gives 0 however large the rate.
     template <class Net, class Master, class Grads>
     static step_status check(const update_plan& u, const Net& net, Master* master, const Grads& grads, C& w_max) {
         const auto t = targets(net, master);
@@ -89,9 +97,9 @@ struct batch_step {
         return st;
     }
 
-    // Writes every group (after check passed) and records the bound on |W'| (w_max from check):
-    // stored values updated with the rounding policy, or master values updated exactly and then
-    // stored to nearest into the network.
+    // Writes every group (after check passed) and records the bound on |W'| (w_max from check,
+    // which covers every way the arithmetic may round): stored values updated with the rounding
+    // policy, or master values updated exactly and then stored to nearest into the network.
     template <class Net, class Master, class Grads, class Rnd>
     static void write(const update_plan& u, const Net& net, Master* master, const Grads& grads, Rnd& rnd, C w_max) {
         const auto t = targets(net, master);
@@ -100,12 +108,11 @@ struct batch_step {
         write_group(u.hb, t.b, grads.db, rnd, t.b_store);
         write_group(u.ob, t.c, vec_view<C, 1>(grads.dc), rnd, t.c_store);
         if (!u.w.on) return;
-        const C margin = C(1) + C(8 * format_traits<F>::resolution);
         if constexpr (std::is_same<Master, no_master>::value) {
-            net.head->set_w_absmax_bound(w_max * margin + C(2 * format_traits<F>::step_abs));
+            net.head->set_w_absmax_bound(w_max);
         } else {
-            *master->w_absmax_bound = w_max * margin;
-            net.head->set_w_absmax_bound(u.lim.rounded_magnitude(*master->w_absmax_bound));
+            *master->w_absmax_bound = w_max;
+            net.head->set_w_absmax_bound(u.lim.master_stored_bound(w_max));
         }
     }
 
@@ -140,19 +147,25 @@ private:
         }
     }
 
-    // p: stored parameters (Pt = S) or master values (Pt = C).
+    // p: stored parameters (Pt = S) or master values (Pt = C). A decay that overflowed is refused
+    // (the factor itself is not representable).
     template <class Pt, index_t E1, index_t E2>
     static step_status check_group(const param_update& u, vec_view<Pt, E1> p, vec_view<C, E2> g,
                                    const guard::limits<F>& lim, C* absmax) {
         if (!u.on) return step_status::ok;
-        if (!math::isfinite(u.alpha) || !math::isfinite(u.decay)) return step_status::nonfinite_update;
+        if (!math::isfinite(u.decay)) return step_status::nonfinite_update;
+        guard::magnitude<F> acc;
         for (index_t i = 0; i < p.size(); ++i) {
-            C old;
-            if constexpr (std::is_same<Pt, C>::value) old = p[i]; else old = value_of<F>(p[i]);
-            const C val = updated(old, u.alpha * g[i], u.decay);
-            if (!lim.ok(val)) return lim.reason(val);
-            if (absmax && math::abs(val) > *absmax) *absmax = math::abs(val);
+            const C step = guard::mul0(u.alpha, g[i]);
+            step_status st;
+            if constexpr (std::is_same<Pt, C>::value) {  // a master value (or a float/double weight: the same check)
+                st = guard::check_master(lim, p[i], step, u.decay, acc);
+            } else {
+                st = guard::check_stored(lim, p[i], step, u.decay, acc);
+            }
+            if (st != step_status::ok) return st;
         }
+        if (absmax) *absmax = acc.value();
         return step_status::ok;
     }
 
@@ -160,13 +173,14 @@ private:
     template <class Rnd, index_t E1, index_t E2>
     static void write_group(const param_update& u, vec_view<S, E1> p, vec_view<C, E2> g, Rnd& rnd, no_store) {
         if (!u.on) return;
-        for (index_t i = 0; i < p.size(); ++i) p[i] = apply_update<F>(p[i], u.alpha * g[i], u.decay, rnd);
+        for (index_t i = 0; i < p.size(); ++i) p[i] = apply_update<F>(p[i], guard::mul0(u.alpha, g[i]), u.decay, rnd);
     }
     // Master values, updated exactly, then stored (to nearest) into the network.
     template <class Rnd, index_t E1, index_t E2, index_t E3>
     static void write_group(const param_update& u, vec_view<C, E1> m, vec_view<C, E2> g, Rnd&, vec_view<S, E3> p) {
         if (!u.on) return;
-        for (index_t i = 0; i < m.size(); ++i) p[i] = store_as<F>(m[i] = updated(m[i], u.alpha * g[i], u.decay));
+        for (index_t i = 0; i < m.size(); ++i)
+            p[i] = store_as<F>(m[i] = updated(m[i], guard::mul0(u.alpha, g[i]), u.decay));
     }
 };
 
@@ -312,7 +326,8 @@ private:
             if (!r) return counted(r);
             const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
             if (!guard::rate_ok(s)) return counted(failed(r, step_status::bad_config));
-            const typename step::update_plan u(config, net, count, s);
+            const typename step::update_plan u(config, net, count, s,
+                                               !std::is_same<M, no_master>::value || rounds_to_nearest_v<Rounding>);
             C w_max(0);
             r.status = step::check(u, net, master, grads_.ref(), w_max);
             if (!r) return counted(r);

@@ -6,6 +6,23 @@
 //   net: a network or a network_ref of format F; x: a vec_view or an array of storage_t<F>;
 //   master: a master_weights or a master_ref.
 //
+// What a step checks, in this order, before it writes anything (the first failure is the status,
+// the same on every path: static or dynamic sizes, buffered or not, with a master or without):
+//   1. the settings (bad_config), the sample (nonfinite_input), the label (nonfinite_label);
+//   2. the output, the loss and its derivative finite (nonfinite_output: a huge finite label
+//      whose loss overflows is refused, so an accepted step reports a finite loss);
+//   3. every updated value, group by group: W (row by row), every v_k, every b_k, c. What "within
+//      the limits" means for each format is in train/guard.hpp (guard::limits): for float and
+//      double a magnitude covering every rounding a kernel may use (FMA or not, so the stored
+//      |W| bound is sound for any kernel and flags); for f16/bf16 the value the rounding stores;
+//      for fixed point the raw integer the write computes, exactly; for a master copy the master
+//      value and the value stored from it. Refused: nonfinite_update, weight_limit_exceeded or
+//      range_exceeded (guard::limits::reason).
+// A product of a rate and a zero factor (zero error, a dead unit's delta_k or g_k, x_j = 0) is an
+// exact 0 even when the rate overflowed (guard::mul0), so such steps are not refused; a row factor
+// alpha delta_k that overflows while some x_j is not 0 is refused (nonfinite_update), even if
+// x_j is subnormal and the exact product would be representable.
+//
 // The fused step, step(net, x, y, x_next): the same step on (x, y), which also computes the
 // pre-activations of the NEXT sample x_next under the updated weights, in the same pass over W
 // (kernels: rank1_update_gemv): row k is updated and, while it is in registers, multiplied by
@@ -172,6 +189,8 @@ private:
     // form decay * p + alpha * (its gradient factor):
     //   W_k: decay_w W_k + (alpha_w delta_k) x,   v_k: decay_v v_k + (alpha_v) g_k,
     //   b_k: b_k + (alpha_b) delta_k,             c: c + alpha_b.
+    // Products are guard::mul0: a factor 0 (zero error, zero decay rate) gives 0 even when the
+    // other overflowed, as the exact product does; otherwise the same bits as a plain product.
     struct update_plan {
         bool w, v, hb, ob;
         C alpha_w, decay_w, alpha_v, decay_v, alpha_b;
@@ -186,11 +205,11 @@ private:
             v = config.train_v;
             hb = config.train_b && net.head->hidden_bias_on();
             ob = config.train_b && net.head->output_bias_on();
-            alpha_w = -lr_w * err * inv_sqrt<C>(net.inputs());
-            decay_w = C(1) - lr_w * config.weight_decay_w;
-            alpha_v = -lr_v * err;
-            decay_v = C(1) - lr_v * config.weight_decay_v;
-            alpha_b = -lr_b * err;
+            alpha_w = guard::mul0(guard::mul0(-lr_w, err), inv_sqrt<C>(net.inputs()));
+            decay_w = C(1) - guard::mul0(lr_w, config.weight_decay_w);
+            alpha_v = guard::mul0(-lr_v, err);
+            decay_v = C(1) - guard::mul0(lr_v, config.weight_decay_v);
+            alpha_b = guard::mul0(-lr_b, err);
         }
     };
 
@@ -226,17 +245,20 @@ private:
         (void)ahead;
         const C yhat = reuse ? forward_from_lambda(net, arch) : detail::forward_pass(net, x, arch);
         if (reuse) ++reused_;
-        // 3. Loss and its derivative.
+        // 3. Loss and its derivative: the output, the loss and its derivative finite (a huge finite
+        // label overflows the loss; an accepted step reports a finite loss).
         r.loss = loss.value(yhat, y);
         const C err = loss.deriv(yhat, y);
-        if (!math::isfinite(yhat) || !math::isfinite(err)) return failed(r, step_status::nonfinite_output);
+        if (!math::isfinite(yhat) || !math::isfinite(err) || !math::isfinite(r.loss))
+            return failed(r, step_status::nonfinite_output);
         // 4. Backward.
         backward_signal(net);
         // 5. Check every new value.
         const C s = config.schedule ? config.schedule(steps_, config.schedule_ctx) : C(1);
         if (!guard::rate_ok(s)) return failed(r, step_status::bad_config);
-        const update_plan u(config, net, err, s);
-        const guard::limits<F> lim(config);  // what a weight may become
+        update_plan u(config, net, err, s);  // the check may set alpha_w to 0 (check_first_layer)
+        // what a weight may become; master copies are always stored to nearest
+        const guard::limits<F> lim(config, has_master || rounds_to_nearest_v<Rounding>);
         C w_bound(0), c_new(0);  // the checks' results the write uses: a bound on |W'|, c'
         second_layer_buffer<P, buffered<P, has_master>> buffer;  // and, buffered, v' and b'
         r.status = check_update(net, master, x, xs.absmax, u, lim, w_bound, buffer, c_new);
@@ -300,12 +322,14 @@ private:
         return step_status::ok;
     }
 
-    // Every new value finite and within the ceiling, read-only: W' (check_first_layer), v' and
-    // b' (check_second_layer), c'. Gives the write what it uses: w_bound, a bound on |W'|; the
-    // buffered v' and b'; c_new.
+    // Every updated value within the limits, read-only (guard.hpp says what is checked for each kind
+    // of value), in one order on every path, static or dynamic, buffered or not, with a master or
+    // without: W (row by row), then every v_k, then every b_k, then c; the status is the first
+    // failure's. Gives the write what it uses: w_bound, a bound on |W'|; the buffered v' and b';
+    // c_new; u.alpha_w set to 0 when the update of W is exactly decay W (check_first_layer).
     template <index_t N, index_t P, class Act, class M, index_t EX, bool B>
     TWOLAYER_INLINE static step_status check_update(const network_ref<F, N, P, Act>& net, M* master,
-                                                    vec_view<const S, EX> x, C x_absmax, const update_plan& u,
+                                                    vec_view<const S, EX> x, C x_absmax, update_plan& u,
                                                     const guard::limits<F>& lim, C& w_bound,
                                                     second_layer_buffer<P, B>& buffer, C& c_new) {
         if (u.w) {
@@ -315,8 +339,23 @@ private:
         const step_status st = check_second_layer(net, master, u, lim, buffer);
         if (st != step_status::ok) return st;
         c_new = updated(output_bias_value(net, master), u.alpha_b, C(1));
-        if (u.ob && !lim.ok(c_new)) return lim.reason(c_new);
+        if (u.ob) return check_value(net, master, net.head->output_bias, output_bias_value(net, master), u.alpha_b,
+                                     C(1), lim);
         return step_status::ok;
+    }
+
+    // One value p (stored; m its master value if there is one) updated to decay * p + step.
+    template <class Ref, class M>
+    TWOLAYER_INLINE static step_status check_value(const Ref&, M*, S p, C m, C step, C decay,
+                                                   const guard::limits<F>& lim) {
+        guard::magnitude<F> unused;
+        if constexpr (std::is_same<M, no_master>::value) {
+            (void)m;
+            return guard::check_stored(lim, p, step, decay, unused);
+        } else {
+            (void)p;
+            return guard::check_master(lim, m, step, decay, unused);
+        }
     }
 
     // The current value of a parameter: from the master copy if there is one.
@@ -333,81 +372,97 @@ private:
         if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.head->output_bias); else return *master->c;
     }
 
-    // v' and b'. Buffered: computed once into the buffer, whose largest magnitude one scan checks
-    // (an integer scan: no compare per value). Otherwise each value is computed and checked here.
+    // v' and b': every v_k, then every b_k, each value checked (guard::check_stored or
+    // check_master). Buffered, the updated values are also kept for the write, which copies them.
     template <index_t N, index_t P, class Act, class M, bool B>
     TWOLAYER_INLINE static step_status check_second_layer(const network_ref<F, N, P, Act>& net, M* master,
                                                           const update_plan& u, const guard::limits<F>& lim,
                                                           second_layer_buffer<P, B>& buffer) {
         if constexpr (B) {
             for (index_t k = 0; k < P; ++k) {
-                buffer.v[k] = updated(value_of<F>(net.v[k]), u.alpha_v * net.g[k], u.decay_v);
-                buffer.b[k] = updated(value_of<F>(net.b[k]), u.alpha_b * net.delta[k], C(1));
+                buffer.v[k] = updated(value_of<F>(net.v[k]), guard::mul0(u.alpha_v, net.g[k]), u.decay_v);
+                buffer.b[k] = updated(value_of<F>(net.b[k]), guard::mul0(u.alpha_b, net.delta[k]), C(1));
             }
-            if (u.v) {
-                const step_status st = check_all(vec_view<const C, P>(buffer.v), lim);
-                if (st != step_status::ok) return st;
-            }
-            if (u.hb) {
-                const step_status st = check_all(vec_view<const C, P>(buffer.b), lim);
-                if (st != step_status::ok) return st;
-            }
-        } else {
+        }
+        if (u.v) {
             for (index_t k = 0; k < net.hidden(); ++k) {
-                const C v_new = updated(v_value(net, master, k), u.alpha_v * net.g[k], u.decay_v);
-                if (u.v && !lim.ok(v_new)) return lim.reason(v_new);
-                const C b_new = updated(b_value(net, master, k), u.alpha_b * net.delta[k], C(1));
-                if (u.hb && !lim.ok(b_new)) return lim.reason(b_new);
+                const step_status st =
+                    check_value(net, master, net.v[k], v_value(net, master, k), guard::mul0(u.alpha_v, net.g[k]),
+                                u.decay_v, lim);
+                if (st != step_status::ok) return st;
+            }
+        }
+        if (u.hb) {
+            for (index_t k = 0; k < net.hidden(); ++k) {
+                const step_status st = check_value(net, master, net.b[k], b_value(net, master, k),
+                                                   guard::mul0(u.alpha_b, net.delta[k]), C(1), lim);
+                if (st != step_status::ok) return st;
             }
         }
         return step_status::ok;
     }
 
-    // Every value finite and within the ceiling: one scan for the largest magnitude. A NaN or an
-    // infinity fails the scan; the reason is then found by the per-value test.
-    template <index_t E>
-    static step_status check_all(vec_view<const C, E> values, const guard::limits<F>& lim) {
-        const guard::scan_result<C> r = guard::scan<C>(values);
-        if (r.finite && lim.ok(r.absmax)) return step_status::ok;
-        for (index_t k = 0; k < values.size(); ++k)
-            if (!lim.ok(values[k])) return lim.reason(values[k]);
-        return step_status::ok;  // not reached: some value failed
-    }
-
-    // Proves W' = decay W + alpha delta x^T finite and within the ceiling (W: the master copy if
-    // any, else the stored weights). Fast path: from the bound on |W|,
-    // |W'| <= |decay| B + |alpha| max|delta| max|x| (times a rounding margin, plus two steps of a
-    // fixed format), O(P) work. Only when that bound is too loose does it test every element,
-    // read-only (exact_first_layer_check). On success w_bound receives a valid bound for W'.
+    // Proves W' = decay W + alpha delta x^T within the limits (W: the master copy if any, else the
+    // stored weights). The products alpha delta_k x_j are exact zeros when delta_k = 0 or x_j = 0:
+    // if some alpha delta_k is not finite (alpha or a row factor overflowed), the step goes on only
+    // when every such product is 0 (delta = 0 or x = 0: W' = decay W, and alpha is set to 0 for
+    // the write, which would otherwise compute Inf * 0); otherwise it is refused as
+    // nonfinite_update, also when the x_j that meet the overflowing factor are subnormal and the
+    // exact product would be representable. Fast path: from the bound B on |W|, a magnitude
+    // covering every |W'_kj| (fast_first_layer_bound), O(N + P) work; only when it is too loose
+    // does it test every element, read-only (exact_first_layer_check), which accepts exactly what
+    // the per-value checks accept (the fast bound is never below an element's covering magnitude).
+    // On success w_bound receives a bound on |W'| (the master's, on the master path).
     template <index_t N, index_t P, class Act, class M, index_t EX>
     static step_status check_first_layer(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
-                                         C x_absmax, C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
-        // max_k |alpha delta_k| = |alpha| max_k |delta_k| exactly (rounding is monotone), and it is
-        // finite exactly when every alpha delta_k is: one scan of delta and one multiply.
-        const guard::scan_result<C> ds = guard::scan<C>(vec_view<const C, P>(net.delta));
-        const C dmax = math::abs(alpha) * ds.absmax;
-        if (!ds.finite || !math::isfinite(dmax)) return step_status::nonfinite_update;
+                                         C x_absmax, C& alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
         if (!math::isfinite(decay)) return step_status::nonfinite_update;
-        const C margin = C(1) + C(8 * format_traits<F>::resolution);
-        const C slack = C(2 * format_traits<F>::step_abs);
-        const C new_bound = (math::abs(decay) * w_absmax_bound(net, master) + dmax * x_absmax) * margin + slack;
-        if (lim.ok(new_bound)) {
-            w_bound = new_bound;
-            return step_status::ok;
+        // max_k |alpha delta_k| = |alpha| max_k |delta_k| exactly (rounding is monotone): one scan
+        // of delta and one multiply.
+        const guard::scan_result<C> ds = guard::scan<C>(vec_view<const C, P>(net.delta));
+        if (!ds.finite) return step_status::nonfinite_update;
+        C dmax = guard::mul0(math::abs(alpha), ds.absmax);
+        if (!math::isfinite(alpha) || !math::isfinite(dmax)) {
+            if (ds.absmax != C(0) && x_absmax != C(0)) return step_status::nonfinite_update;
+            alpha = C(0);  // every product is an exact 0
+            dmax = C(0);
+        }
+        const C bound = fast_first_layer_bound(w_absmax_bound(net, master), decay, dmax, x_absmax);
+        constexpr bool has_master = !std::is_same<M, no_master>::value;
+        if constexpr (has_master) {
+            if (lim.master_ok(bound)) { w_bound = bound; return step_status::ok; }
+        } else if constexpr (format_traits<F>::is_fixed) {
+            if (math::isfinite(bound) && bound <= lim.raw_hi_value) { w_bound = bound; return step_status::ok; }
+        } else {
+            if (lim.stored_ok(bound)) { w_bound = lim.stored_bound(bound); return step_status::ok; }
         }
         return exact_first_layer_check(net, master, x, alpha, decay, lim, w_bound);
     }
 
-    // W (the master's if any) element k, j in C.
-    template <class Ref, class M>
-    TWOLAYER_INLINE static C w_value(const Ref& net, M* master, index_t k, index_t j) {
-        if constexpr (std::is_same<M, no_master>::value) return value_of<F>(net.W(k, j)); else return master->W(k, j);
+    // A magnitude at least every |W'_kj| any kernel may compute, from B >= max |W|,
+    // dmax >= max |alpha delta_k| and x_absmax >= max |x_j|, in C: each form of decay w + c x
+    // (one rounding or two) is at most (|decay| B + dmax x_absmax)(1 + eps)^2; the margin 1 + 6 eps
+    // covers that, the rounding of this computation, and is at least the covering magnitude of
+    // every element (guard::covering_magnitude, 1 + 4 eps of the same sum). Fixed point (stored,
+    // not a master): in raw units the write adds round(2^Frac fl(c x) + fl((decay - 1) raw)) to
+    // raw; with R = B 2^Frac, |raw'| <= |decay| R + 2^Frac dmax x_absmax (1 + eps)^2 +
+    // 5 eps |decay - 1| R + 1, so 5 eps |decay - 1| B and one step, rounded up, are added.
+    static C fast_first_layer_bound(C B, C decay, C dmax, C x_absmax) {
+        constexpr C eps = std::numeric_limits<C>::epsilon();
+        C sum = (decay == C(1) ? B : math::abs(decay) * B) + dmax * x_absmax;
+        if constexpr (format_traits<F>::is_fixed) {
+            if (decay != C(1)) sum = sum + C(5) * eps * (math::abs(decay - C(1)) * B);
+            return guard::detail::next_up(C(sum * (C(1) + C(6) * eps)) + C(format_traits<F>::resolution));
+        } else {
+            return sum * (C(1) + C(6) * eps);
+        }
     }
 
     // The bound on max |W| (the master's if any): the one recorded by the last checked write, or,
     // when unknown, max |W| itself. W held in C (the master copy, or a float/double network) is
     // scanned by the guard's scan (LDM and integer compares on the Cortex-M); a weight that is not
-    // finite makes the bound infinite, and the exact check then names it.
+    // finite makes the bound infinite, and the exact check then names it. Fixed point: the
+    // largest |raw|, converted rounded up (value_of may round a 31-bit raw value down).
     template <index_t N, index_t P, class Act, class M>
     TWOLAYER_INLINE static C w_absmax_bound(const network_ref<F, N, P, Act>& net, M* master) {
         constexpr bool has_master = !std::is_same<M, no_master>::value;
@@ -419,31 +474,44 @@ private:
             if constexpr (has_master) w = master->W.data(); else w = net.W.data();
             const guard::scan_result<C> ws = guard::scan<C>(vec_view<const C>(w, net.W.size()));
             return ws.finite ? ws.absmax : std::numeric_limits<C>::infinity();
+        } else if constexpr (format_traits<F>::is_fixed) {
+            guard::magnitude<F> acc;
+            const S* w = net.W.data();
+            for (index_t i = 0; i < net.W.size(); ++i) {
+                const std::int64_t r = w[i].raw;
+                acc.add_raw(r < 0 ? -r : r);
+            }
+            return acc.value();
         } else {
             bound = C(0);
             for (index_t k = 0; k < net.hidden(); ++k)
                 for (index_t j = 0; j < net.inputs(); ++j)
-                    if (math::abs(w_value(net, master, k, j)) > bound) bound = math::abs(w_value(net, master, k, j));
+                    if (math::abs(value_of<F>(net.W(k, j))) > bound) bound = math::abs(value_of<F>(net.W(k, j)));
             return bound;
         }
     }
 
-    // The slow path of check_first_layer: every new weight computed and tested, read-only. On
-    // success w_bound receives max |W'| with the margin (optimized kernels may round differently
-    // from this check; the margin covers it).
+    // The slow path of check_first_layer: every updated weight computed as the write computes it and
+    // checked (guard::check_stored, check_master), read-only, row by row. On success w_bound
+    // receives the largest bound of the accepted values.
     template <index_t N, index_t P, class Act, class M, index_t EX>
     static step_status exact_first_layer_check(const network_ref<F, N, P, Act>& net, M* master, vec_view<const S, EX> x,
                                                C alpha, C decay, const guard::limits<F>& lim, C& w_bound) {
-        C exact(0);
+        guard::magnitude<F> acc;
         for (index_t k = 0; k < net.hidden(); ++k) {
             const C c = alpha * net.delta[k];
             for (index_t j = 0; j < net.inputs(); ++j) {
-                const C w = updated(w_value(net, master, k, j), c * value_of<F>(x[j]), decay);
-                if (!lim.ok(w)) return lim.reason(w);
-                if (math::abs(w) > exact) exact = math::abs(w);
+                const C step = c * value_of<F>(x[j]);
+                step_status st;
+                if constexpr (std::is_same<M, no_master>::value) {
+                    st = guard::check_stored(lim, net.W(k, j), step, decay, acc);
+                } else {
+                    st = guard::check_master(lim, master->W(k, j), step, decay, acc);
+                }
+                if (st != step_status::ok) return st;
             }
         }
-        w_bound = exact * (C(1) + C(8 * format_traits<F>::resolution)) + C(2 * format_traits<F>::step_abs);
+        w_bound = acc.value();
         return step_status::ok;
     }
 
@@ -470,7 +538,7 @@ private:
                 rank1_update(master->W, delta, x, u.alpha_w, u.decay_w, arch);
                 store_all(format_tag<F>{}, master->W.flat(), net.W.flat(), arch);
                 *master->w_absmax_bound = w_bound;
-                net.head->set_w_absmax_bound(lim.rounded_magnitude(w_bound));
+                net.head->set_w_absmax_bound(lim.master_stored_bound(w_bound));
             } else if constexpr (is_native_v<F>) {
                 rank1_update(net.W, delta, x, u.alpha_w, u.decay_w, arch);
                 net.head->set_w_absmax_bound(w_bound);
@@ -488,16 +556,18 @@ private:
                                             const second_layer_buffer<P, B>& buffer) {
         if constexpr (!std::is_same<M, no_master>::value) {
             for (index_t k = 0; k < net.hidden(); ++k) {
-                if (u.v) net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], u.alpha_v * net.g[k], u.decay_v));
-                if (u.hb) net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], u.alpha_b * net.delta[k], C(1)));
+                if (u.v)
+                    net.v[k] = store_as<F>(master->v[k] = updated(master->v[k], guard::mul0(u.alpha_v, net.g[k]), u.decay_v));
+                if (u.hb)
+                    net.b[k] = store_as<F>(master->b[k] = updated(master->b[k], guard::mul0(u.alpha_b, net.delta[k]), C(1)));
             }
         } else if constexpr (B) {
             if (u.v) for (index_t k = 0; k < P; ++k) net.v[k] = buffer.v[k];
             if (u.hb) for (index_t k = 0; k < P; ++k) net.b[k] = buffer.b[k];
         } else {
             for (index_t k = 0; k < net.hidden(); ++k) {
-                if (u.v) net.v[k] = apply_update<F>(net.v[k], u.alpha_v * net.g[k], u.decay_v, rounding);
-                if (u.hb) net.b[k] = apply_update<F>(net.b[k], u.alpha_b * net.delta[k], C(1), rounding);
+                if (u.v) net.v[k] = apply_update<F>(net.v[k], guard::mul0(u.alpha_v, net.g[k]), u.decay_v, rounding);
+                if (u.hb) net.b[k] = apply_update<F>(net.b[k], guard::mul0(u.alpha_b, net.delta[k]), C(1), rounding);
             }
         }
     }

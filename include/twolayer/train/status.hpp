@@ -10,14 +10,15 @@ enum class step_status : std::uint8_t {
     ok = 0,
     nonfinite_input,        // a sample has a NaN or Inf component
     nonfinite_label,        // a label is NaN or Inf
-    nonfinite_output,       // the network's output or the loss derivative is not finite
+    nonfinite_output,       // the network's output, the loss or its derivative is not finite
     nonfinite_update,       // the update would make a weight NaN or Inf (divergence)
     weight_limit_exceeded,  // the update would push a weight past config.weight_limit
     range_exceeded,         // the update would push a fixed-point weight out of its format's range
     bad_config,             // a learning rate or decay is negative or not finite
     empty_batch,            // a batch with no samples
     size_mismatch,          // sizes disagree at run time: sample vs network, the views of a
-                            // network_ref, master vs network, dataset vs network or its labels
+                            // network_ref, master vs network, dataset vs network or its labels,
+                            // or N past the format's dot length (format_traits::max_dot_length)
     misaligned_buffer,      // a buffer not aligned for its element type (core/view.hpp, is_aligned)
 };
 
@@ -27,13 +28,13 @@ inline const char* to_string(step_status s) {
         case step_status::ok: return "ok";
         case step_status::nonfinite_input: return "non-finite input sample";
         case step_status::nonfinite_label: return "non-finite label";
-        case step_status::nonfinite_output: return "non-finite network output or loss gradient";
+        case step_status::nonfinite_output: return "non-finite network output, loss or loss gradient";
         case step_status::nonfinite_update: return "update would make a weight non-finite";
         case step_status::weight_limit_exceeded: return "update would exceed the weight limit";
         case step_status::range_exceeded: return "update would leave the fixed-point format's range";
         case step_status::bad_config: return "learning rate or weight decay negative or not finite";
         case step_status::empty_batch: return "empty batch";
-        case step_status::size_mismatch: return "sizes of the sample, network, master copy or dataset disagree";
+        case step_status::size_mismatch: return "sizes of the sample, network, master copy or dataset disagree (or N exceeds the format's dot length)";
         case step_status::misaligned_buffer: return "a buffer is not aligned for its element type";
     }
     return "unknown";
