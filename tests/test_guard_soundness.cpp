@@ -375,7 +375,7 @@ void fma_forms_within_the_limit() {
             const long double bound = loose.sc.net.ref().head->w_absmax_bound();
             TL_CHECK(bound >= std::fabs((long double)two) && bound >= std::fabs((long double)one));
             if (p == path::master) {
-                const long double mb = *loose.sc.master.ref().w_absmax_bound;
+                const long double mb = loose.sc.master.w_absmax_bound();
                 TL_CHECK(mb >= std::fabs((long double)two) && mb >= std::fabs((long double)one));
             }
         }

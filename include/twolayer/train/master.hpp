@@ -101,6 +101,8 @@ public:
     // Read access.
     mat_view<const C, P, N> W() const { return W_.view(); }
     vec_view<const C, P> v() const { return v_.view(); }
+    // The bound on max |W| of the master's W the last checked write recorded (negative: unknown).
+    C w_absmax_bound() const { return bound_; }
 
 private:
     friend struct detail::master_access;
