@@ -31,8 +31,6 @@ struct format_runs {
     int run_index = 0;
 
     static constexpr bool narrow = !is_native_v<F>;
-    static constexpr int runs() { return narrow ? 12 : 6; }
-
     template <class Rnd, path Pth, bool Dyn>
     void one(const char* name) {
         const int ri = run_index++;
@@ -47,25 +45,36 @@ struct format_runs {
         violations += st.violations();
     }
 
-    template <class Rnd>
-    void all_paths() {
-        one<Rnd, path::separate, false>("sgd/static");
-        one<Rnd, path::fused, false>("fused/static");
-        one<Rnd, path::separate, true>("sgd/dyn");
-        one<Rnd, path::fused, true>("fused/dyn");
-        one<Rnd, path::gd_full, false>("gd_full");
-        one<Rnd, path::gd_mini, false>("gd_mini");
-        if constexpr (narrow) {
-            one<Rnd, path::master, false>("master/static");
-            one<Rnd, path::master, true>("master/dyn");
-            one<Rnd, path::gd_full_master, false>("gd_full/master");
-            one<Rnd, path::gd_mini_master, false>("gd_mini/master");
-        }
-    }
-
+#ifdef TL_GUARD_PROPERTY_SMALL
+    // Bare metal: the paths that differ in code (static and dynamic online, fused, mini-batch,
+    // master, stochastic rounding), each once.
+    static constexpr int runs() { return narrow ? 7 : 4; }
     long go() {
-        all_paths<round_nearest>();
+        one<round_nearest, path::separate, false>("sgd/static");
+        one<round_nearest, path::fused, false>("fused/static");
+        one<round_nearest, path::separate, true>("sgd/dyn");
+        one<round_nearest, path::gd_mini, false>("gd_mini");
         if constexpr (narrow) {
+            one<round_nearest, path::master, false>("master/static");
+            one<round_nearest, path::gd_mini_master, false>("gd_mini/master");
+            one<stochastic_rounding, path::separate, true>("sgd/dyn/sr");
+        }
+        return violations;
+    }
+#else
+    static constexpr int runs() { return narrow ? 12 : 6; }
+    long go() {
+        one<round_nearest, path::separate, false>("sgd/static");
+        one<round_nearest, path::fused, false>("fused/static");
+        one<round_nearest, path::separate, true>("sgd/dyn");
+        one<round_nearest, path::fused, true>("fused/dyn");
+        one<round_nearest, path::gd_full, false>("gd_full");
+        one<round_nearest, path::gd_mini, false>("gd_mini");
+        if constexpr (narrow) {
+            one<round_nearest, path::master, false>("master/static");
+            one<round_nearest, path::master, true>("master/dyn");
+            one<round_nearest, path::gd_full_master, false>("gd_full/master");
+            one<round_nearest, path::gd_mini_master, false>("gd_mini/master");
             // Stochastic rounding changes only how a narrow value is stored (not with a master):
             // one online and one batch path.
             one<stochastic_rounding, path::separate, true>("sgd/dyn/sr");
@@ -73,6 +82,7 @@ struct format_runs {
         }
         return violations;
     }
+#endif
 };
 
 template <class F>

@@ -1,7 +1,11 @@
 // The ctest side of the guard's property test (tests/guard_property.hpp): one test per format,
-// split over three sources (test_guard_property*.cpp) so the build runs in parallel.
+// split over three binaries (test_guard_property*.cpp): they build in parallel, and each fits a
+// board's flash.
 #pragma once
 #include "harness.hpp"
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+#define TL_GUARD_PROPERTY_SMALL 1  // fewer paths and activations: flash (guard_property_check.hpp)
+#endif
 #define TL_GUARD_PROPERTY_PRINT(...) TL_INFO(__VA_ARGS__)
 #include "guard_property.hpp"
 
@@ -12,8 +16,10 @@ namespace guard_property {
 // Cortex-M4, and the reference computes in it; the others run under emulation).
 #if defined(__x86_64__) || defined(__i386__)
 constexpr long ci_steps = 6000;
+#elif defined(TL_GUARD_PROPERTY_SMALL)
+constexpr long ci_steps = 2000;
 #else
-constexpr long ci_steps = 600;
+constexpr long ci_steps = 1200;
 #endif
 
 // Runs format F's paths and fails on any violation.

@@ -1,7 +1,7 @@
 // The guard's randomized differential test (tests/guard_property.hpp says what it checks), a
 // bounded count per format on every preset: here float, double, f16 and bf16;
 // test_guard_property_fixed.cpp and test_guard_property_mixed.cpp hold the other formats (the
-// same binary). The long run (10^7 steps per format) is tools/guard-property on the host
+// their own binaries). The long run (10^7 steps per format) is tools/guard-property on the host
 // (docs/GUARD_PROPERTY.md). Each test prints its counts per path and the first violating cases
 // with the seed and step that reproduce them.
 #include "guard_property_test.hpp"
