@@ -65,15 +65,17 @@ struct candidates {
 // tol: 16 units of C's rounding on the update's terms. The trainer forms alpha from the rate,
 // the error and 1/sqrt N (up to five roundings), then alpha delta_k, times x_j, decay w and the
 // sum (four more), and decay = 1 - lr wd (its rounding scales |w|): at most about 10 roundings of
-// terms no larger than |w| (|decay| + |1 - decay|) and |step|; 16 leaves a margin. Plus 8 of C's
-// smallest subnormals for products that underflow.
+// terms no larger than |w| (|decay| + |1 - decay|) and |step|; 16 leaves a margin. Plus C's
+// smallest subnormal times 8 and times `spread`, for intermediate products that underflow and are
+// then multiplied on: alpha and alpha delta_k, multiplied by delta_k and x_j (spread
+// |x_j| (1 + |delta_k|)), or alpha times g_k, delta_k or a gradient sum.
 template <class C>
-void add_candidate(candidates& cs, index_t i, ld old, ld decay, ld step, bool trained) {
+void add_candidate(candidates& cs, index_t i, ld old, ld decay, ld step, bool trained, ld spread) {
     const ld u = ld(std::numeric_limits<C>::epsilon()) / 2;
     cs.old[i] = old;
     cs.cand[i] = decay == 1 ? old + step : decay * old + step;
     const ld a = std::fabs(old) * (std::fabs(decay) + std::fabs(1 - decay)) + std::fabs(step);
-    cs.tol[i] = 16 * u * a + 8 * ld(std::numeric_limits<C>::denorm_min());
+    cs.tol[i] = 16 * u * a + (8 + 2 * spread) * ld(std::numeric_limits<C>::denorm_min());
     cs.trained[i] = trained;
 }
 
@@ -94,14 +96,16 @@ void online_candidates(arena<F>& pre, bool master, const train_config<compute_t<
     for (index_t k = 0; k < p; ++k)
         for (index_t j = 0; j < n; ++j) {
             const index_t i = k * n + j;
-            add_candidate<C>(cs, i, old(i), dw, aw * ld(delta[k]) * SI::value(x[j]), c.train_w);
+            const ld xj = SI::value(x[j]);
+            add_candidate<C>(cs, i, old(i), dw, aw * ld(delta[k]) * xj, c.train_w,
+                             std::fabs(xj) * (1 + std::fabs(ld(delta[k]))));
         }
     for (index_t k = 0; k < p; ++k) {
-        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * ld(g[k]), c.train_v);
+        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * ld(g[k]), c.train_v, std::fabs(ld(g[k])));
         add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, ab * ld(delta[k]),
-                         c.train_b && pre.head.hidden_bias_on());
+                         c.train_b && pre.head.hidden_bias_on(), std::fabs(ld(delta[k])));
     }
-    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab, c.train_b && pre.head.output_bias_on());
+    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab, c.train_b && pre.head.output_bias_on(), 1);
     cs.count = pre.params();
 }
 
@@ -118,13 +122,18 @@ void batch_candidates(arena<F>& pre, bool master, const train_config<compute_t<F
     const ld dw = 1 - lrw * ld(c.weight_decay_w), dv = 1 - lrv * ld(c.weight_decay_v);
     auto old = [&](index_t i) { return master ? ld(pre.mparam(i)) : SI::value(pre.param(i)); };
     for (index_t k = 0; k < p; ++k)
-        for (index_t j = 0; j < n; ++j) add_candidate<C>(cs, k * n + j, old(k * n + j), dw, aw * ld(gr.dW.data[k * n + j]), c.train_w);
+        for (index_t j = 0; j < n; ++j) {
+            const ld gs = gr.dW.data[k * n + j];
+            add_candidate<C>(cs, k * n + j, old(k * n + j), dw, aw * gs, c.train_w, std::fabs(gs));
+        }
     for (index_t k = 0; k < p; ++k) {
-        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * ld(gr.dv.data[k]), c.train_v);
-        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, ab * ld(gr.db.data[k]),
-                         c.train_b && pre.head.hidden_bias_on());
+        const ld gv = gr.dv.data[k], gb = gr.db.data[k];
+        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * gv, c.train_v, std::fabs(gv));
+        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, ab * gb, c.train_b && pre.head.hidden_bias_on(),
+                         std::fabs(gb));
     }
-    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab * ld(gr.dc), c.train_b && pre.head.output_bias_on());
+    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab * ld(gr.dc), c.train_b && pre.head.output_bias_on(),
+                     std::fabs(ld(gr.dc)));
     cs.count = pre.params();
 }
 
