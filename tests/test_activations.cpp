@@ -1,5 +1,6 @@
 // Every activation's first and second derivative against central finite differences, and every
 // loss's derivative likewise, in double and float.
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -85,22 +86,124 @@ TL_TEST(weighted_loss_weights_by_class) {
     TL_CHECK(w.deriv(0.0, -1.0) == 0.5);
 }
 
-TL_TEST(derivative_from_cached_value_is_bit_identical) {
-    // The backward pass takes g' from the forward cache for tanh and sigmoid; it must be the very
-    // value d1 gives (same operations on the same g), so training results do not change.
-    TL_CHECK(has_d1_from_value<act::tanh>::value && has_d1_from_value<act::sigmoid>::value);
-    TL_CHECK(!has_d1_from_value<act::erf>::value);
+TL_TEST(derivative_from_cache_is_bit_identical) {
+    // The backward pass takes g' from the forward cache (d1_cached) for tanh and sigmoid; it must
+    // be the very value d1 gives, in and out of saturation, so training results do not depend on
+    // which one a caller uses.
+    TL_CHECK(has_d1_from_cache<act::tanh>::value && has_d1_from_cache<act::sigmoid>::value);
+    TL_CHECK(!has_d1_from_cache<act::erf>::value);
     gaussian_rng g(17);
     int bad = 0;
     for (int i = 0; i < 20000; ++i) {
-        const double x = 4.0 * g.next();
+        const double x = (i % 2 ? 4.0 : 30.0) * g.next();
         const float xf = float(x);
-        bad += act::tanh::d1_from_value(act::tanh::value(x)) != act::tanh::d1(x);
-        bad += act::tanh::d1_from_value(act::tanh::value(xf)) != act::tanh::d1(xf);
-        bad += act::sigmoid::d1_from_value(act::sigmoid::value(x)) != act::sigmoid::d1(x);
-        bad += act::sigmoid::d1_from_value(act::sigmoid::value(xf)) != act::sigmoid::d1(xf);
+        bad += d1_cached<act::tanh>(x, act::tanh::value(x)) != act::tanh::d1(x);
+        bad += d1_cached<act::tanh>(xf, act::tanh::value(xf)) != act::tanh::d1(xf);
+        bad += d1_cached<act::sigmoid>(x, act::sigmoid::value(x)) != act::sigmoid::d1(x);
+        bad += d1_cached<act::sigmoid>(xf, act::sigmoid::value(xf)) != act::sigmoid::d1(xf);
+        bad += d1_cached<act::erf>(x, act::erf::value(x)) != act::erf::d1(x);
     }
     TL_CHECK(bad == 0);
+}
+
+TL_TEST(derivative_unchanged_where_unsaturated) {
+    // Below the switch the derivatives are the cheap forms of before, bit for bit (training runs
+    // in the unsaturated range keep their bits).
+    int bad = 0;
+    for (int i = -2990; i <= 2990; ++i) {  // |x| < 3, |2x| < 6 (the float switches)
+        const float x = 0.001f * float(i);
+        const float t = act::tanh::value(x), s = act::sigmoid::value(2.0f * x);
+        bad += act::tanh::d1(x) != 1.0f - t * t;
+        bad += act::sigmoid::d1(2.0f * x) != s * (1.0f - s);
+        const double xd = 0.00133 * double(i);
+        const double td = act::tanh::value(xd), sd = act::sigmoid::value(2.0 * xd);
+        bad += act::tanh::d1(xd) != 1.0 - td * td;
+        bad += act::sigmoid::d1(2.0 * xd) != sd * (1.0 - sd);
+    }
+    TL_CHECK(bad == 0);
+}
+
+namespace {
+
+// The true derivatives in long double (tanh' = 4 e^2 / (1 + e^2)^2 and sigmoid' = e / (1 + e)^2,
+// e = e^-|x|: no cancellation anywhere).
+long double tanh_d1_ref(long double x) {
+    const long double e = std::exp(-std::fabs(x));
+    const long double q = 1.0L + e * e;
+    return 4.0L * e * e / (q * q);
+}
+long double sigmoid_d1_ref(long double x) {
+    const long double e = std::exp(-std::fabs(x));
+    return e / ((1.0L + e) * (1.0L + e));
+}
+
+// Whether subnormal results of T are flushed to zero on this target.
+template <class T> bool flushes_subnormals() {
+    volatile T m = std::numeric_limits<T>::min();
+    return T(m / T(4)) == T(0);
+}
+
+// g' of Act in T against the long-double truth for |x| <= x_max: relative error at most rel
+// everywhere (plus one smallest subnormal where the result is subnormal), at most sat_rel beyond
+// switch_x (where the exp form computes it), and 0 only where the truth is below the smallest
+// subnormal (the smallest normal where subnormals are flushed).
+template <class Act, class T>
+void check_d1_relative(long double (*ref)(long double), T x_max, T switch_x, double rel, double sat_rel, int points) {
+    const long double tiny = flushes_subnormals<T>() ? std::numeric_limits<T>::min() : std::numeric_limits<T>::denorm_min();
+    double worst = 0, worst_sat = 0;
+    T worst_x = 0;
+    long bad = 0, bad_zero = 0;
+    for (int i = -points; i <= points; ++i) {
+        const T x = x_max * T(i) / T(points) + T(i % 7) * T(1e-3);  // off the grid's round numbers
+        const T got = Act::d1(x);
+        const long double want = ref(static_cast<long double>(x));
+        if (got == T(0)) {
+            bad_zero += want >= tiny;
+            continue;
+        }
+        const long double err = std::fabs(static_cast<long double>(got) - want);
+        const double r = double(err / want);
+        const bool sat = std::fabs(double(x)) > double(switch_x);
+        if (err > static_cast<long double>(sat ? sat_rel : rel) * want + tiny) ++bad;
+        if (want >= static_cast<long double>(std::numeric_limits<T>::min())) {
+            if (r > worst) { worst = r; worst_x = x; }
+            if (sat && r > worst_sat) worst_sat = r;
+        }
+    }
+    TL_INFO("    %s d1 in %s, |x| <= %g: max relative error %.3g (at x = %g), %.3g in saturation; %ld over, %ld wrong zeros\n",
+            Act::name, sizeof(T) == 4 ? "float" : "double", double(x_max), worst, double(worst_x), worst_sat, bad, bad_zero);
+    TL_CHECK(bad == 0);
+    TL_CHECK(bad_zero == 0);
+}
+
+#if defined(__x86_64__) || defined(__aarch64__) && defined(__linux__)
+constexpr int D1_POINTS = 200000;
+#else
+constexpr int D1_POINTS = 10000;  // the reference is software double on the Cortex-M
+#endif
+
+}  // namespace
+
+// g' keeps its relative accuracy in saturation: float against double (long double on the host),
+// over |x| <= 110, far past where g' underflows (tanh' below the smallest float subnormal beyond
+// 52.3, sigmoid' beyond 103.3). The cheap forms of before failed here (tanh' 0 beyond 8, sigmoid'
+// 17% off at 15 and 0 beyond 16.6). 1e-4 bounds the cheap form below the switch (measured 5e-5);
+// 1e-6 (8 ulp) the exp form beyond it.
+TL_TEST(derivative_relative_accuracy_float) {
+    check_d1_relative<act::tanh, float>(tanh_d1_ref, 110.0f, 3.0f, 1e-4, 1e-6, D1_POINTS);
+    check_d1_relative<act::sigmoid, float>(sigmoid_d1_ref, 110.0f, 6.0f, 1e-4, 1e-6, D1_POINTS);
+}
+
+// The same in double over |x| <= 800 against long double (where long double is wider than double:
+// elsewhere the reference would be the code under test). 1e-12 below the switch (measured 5e-13),
+// 2e-15 (9 ulp) beyond.
+TL_TEST(derivative_relative_accuracy_double) {
+    if (std::numeric_limits<long double>::digits <= std::numeric_limits<double>::digits) {
+        TL_INFO("    skipped: long double is double on this target\n");
+        return;
+    }
+    check_d1_relative<act::tanh, double>(tanh_d1_ref, 800.0, 4.0, 1e-12, 2e-15, D1_POINTS);
+    check_d1_relative<act::sigmoid, double>(sigmoid_d1_ref, 800.0, 8.0, 1e-12, 2e-15, D1_POINTS);
 }
 
 namespace {
@@ -177,4 +280,30 @@ TL_TEST(tanh_float_special_values) {
     TL_CHECK(math::tanh(nan) != math::tanh(nan));
     // double stays on std::tanh, the reference.
     TL_CHECK(math::tanh(0.5) == std::tanh(0.5));
+}
+
+// The backward pass of a network in saturation: delta = v g'(lambda) keeps its relative accuracy
+// (before, float tanh units with lambda beyond 8 and sigmoid units beyond 16.6 got delta = 0).
+template <class Act>
+void check_saturated_backward(long double (*ref)(long double)) {
+    network<float, 2, 3, Act> net;
+    auto W = net.W_mut();
+    const float w[3] = {12.0f, 25.0f, 40.0f};  // lambda = w (x0 = sqrt 2, x1 = 0, scale 1/sqrt 2)
+    for (index_t k = 0; k < 3; ++k) {
+        W(k, 0) = w[k];
+        W(k, 1) = 0.0f;
+    }
+    const float x[2] = {1.41421356f, 0.0f};
+    net.forward(x);
+    backward_signal(net);
+    for (index_t k = 0; k < 3; ++k) {
+        const long double want = ref(static_cast<long double>(net.lambda()[k]));
+        const long double got = net.ref().delta[k];  // v = 1
+        TL_CHECK(std::fabs(got - want) <= 1e-6L * want);
+    }
+}
+
+TL_TEST(backward_signal_in_saturation) {
+    check_saturated_backward<act::tanh>(tanh_d1_ref);
+    check_saturated_backward<act::sigmoid>(sigmoid_d1_ref);
 }
