@@ -205,7 +205,7 @@ struct runner {
     ld predict(const S* xs) {
         scratch = a;
         auto sr = scratch.template ref<NE, PE, Act>();
-        return ld(forward(sr, vec_view<const S, NE>(xs, a.n)));
+        return ld(forward(sr, vec_at<const S, NE>(xs, a.n)));
     }
 
     template <path Pth, bool Dyn>
@@ -239,7 +239,7 @@ struct runner {
         }
         if (Pth == path::fused) fill_sample(xn, a.n);
         const C y = wild_label<F>(r, double(predict<Act, NE, PE>(x)), y_bad);
-        const vec_view<const S, NE> xv(x, a.n), xnv(xn, a.n);
+        const vec_view<const S, NE> xv = vec_at<const S, NE>(x, a.n), xnv = vec_at<const S, NE>(xn, a.n);
         auto net = a.template ref<NE, PE, Act>();
         pre = a;
         const std::uint32_t sat0 = saturation_count<S>();

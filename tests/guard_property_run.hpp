@@ -3,6 +3,21 @@
 
 namespace guard_property {
 
+// Views of n (or rows x cols) values for either extent: a static extent takes no size
+// (core/view.hpp), a dynamic one takes the run-time size.
+template <class T, twolayer::index_t E>
+twolayer::vec_view<T, E> vec_at(T* p, twolayer::index_t n) {
+    return twolayer::detail::view_at<T, E>(p, n);
+}
+template <class T, twolayer::index_t R, twolayer::index_t K>
+twolayer::mat_view<T, R, K> mat_at(T* p, twolayer::index_t rows, twolayer::index_t cols) {
+    constexpr twolayer::index_t dyn = twolayer::dynamic_extent;
+    if constexpr (R == dyn && K == dyn) return {p, rows, cols};
+    else if constexpr (R == dyn) return {p, rows};
+    else if constexpr (K == dyn) return {p, cols};
+    else return twolayer::mat_view<T, R, K>(p);
+}
+
 // Every byte a step may touch, in one object (copied whole as the step's snapshot): a network of
 // up to NMAX x PMAX as views over these arrays (static or dynamic extents), and a master copy.
 template <class F>
@@ -24,12 +39,12 @@ struct arena {
 
     template <index_t NE, index_t PE, class Act>
     network_ref<F, NE, PE, Act> ref() {
-        return {mat_view<S, PE, NE>(W, p, n), vec_view<S, PE>(v, p), vec_view<S, PE>(b, p),
-                vec_view<C, PE>(lambda, p), vec_view<C, PE>(g, p), vec_view<C, PE>(delta, p), &head};
+        return {mat_at<S, PE, NE>(W, p, n), vec_at<S, PE>(v, p), vec_at<S, PE>(b, p), vec_at<C, PE>(lambda, p),
+                vec_at<C, PE>(g, p), vec_at<C, PE>(delta, p), &head};
     }
     template <index_t NE, index_t PE>
     master_ref<C, NE, PE> master() {
-        return {mat_view<C, PE, NE>(mW, p, n), vec_view<C, PE>(mv, p), vec_view<C, PE>(mb, p), &mc, &mbound};
+        return {mat_at<C, PE, NE>(mW, p, n), vec_at<C, PE>(mv, p), vec_at<C, PE>(mb, p), &mc, &mbound};
     }
     // Parameter i in the order W (row-major), v, b, c.
     S& param(index_t i) {

@@ -146,12 +146,6 @@ TWOLAYER_INLINE T d1_cached(T lambda, T g) {
     }
 }
 
-// The former hook g'(g) from the value alone: no activation has it any more (g alone loses g' in
-// saturation), so a backward pass that still asks falls back to d1(lambda). Kept false until
-// model/network.hpp's backward_signal calls d1_cached.
-template <class Act, class = void>
-struct has_d1_from_value : std::false_type {};
-
 // Calls f(Act{}) with the activation type named by id: the bridge from a run-time choice
 // (a command-line flag) to the compile-time activation types.
 template <class F>

@@ -293,11 +293,7 @@ void backward_signal(Net&& n) {
     using F = format_of_t<Net>;
     using Act = typename ref_of_t<Net>::activation;
     for (index_t k = 0; k < net.hidden(); ++k) {
-        if constexpr (has_d1_from_value<Act>::value) {
-            net.delta[k] = value_of<F>(net.v[k]) * Act::d1_from_value(net.g[k]);  // same bits as d1
-        } else {
-            net.delta[k] = value_of<F>(net.v[k]) * Act::d1(net.lambda[k]);
-        }
+        net.delta[k] = value_of<F>(net.v[k]) * d1_cached<Act>(net.lambda[k], net.g[k]);  // the bits of d1
     }
 }
 
