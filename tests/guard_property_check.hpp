@@ -275,6 +275,7 @@ struct runner {
         index_t which = 0;
         if (cfg_bad || x_bad || y_bad || output_too_big<C>(ld(yr), ld(y)) || some_candidate_breaks<F>(cs, ceiling<F>(cfg), which))
             return;
+        if (cs.factor_overflow && res.status == step_status::nonfinite_update) return;
         report_wrong_refusal<F>(st, step, res.status, cs, ceiling<F>(cfg));
     }
 

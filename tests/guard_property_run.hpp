@@ -75,7 +75,18 @@ struct candidates {
     ld old[PARAMS], cand[PARAMS], tol[PARAMS];
     bool trained[PARAMS];
     index_t count = 0;
+    // A factor the trainer forms before multiplying by a nonzero partner (alpha, alpha delta_k,
+    // alpha_v, alpha_b) is past C's range: the guard refuses such a step as nonfinite_update even
+    // when the exact product with a small x_j or g_k would be representable (train/online_sgd.hpp,
+    // check_first_layer: the documented rule), so such a refusal is justified.
+    bool factor_overflow = false;
 };
+
+// Whether |f| (exact) is past C's largest value, within C's rounding of the factor's terms.
+template <class C>
+bool past_range(ld f) {
+    return !(std::fabs(f) < ld(std::numeric_limits<C>::max()) * (1 - 16 * ld(std::numeric_limits<C>::epsilon())));
+}
 
 // tol: 16 units of C's rounding on the update's terms. The trainer forms alpha from the rate,
 // the error and 1/sqrt N (up to five roundings), then alpha delta_k, times x_j, decay w and the
@@ -108,6 +119,14 @@ void online_candidates(arena<F>& pre, bool master, const train_config<compute_t<
     const ld aw = -lrw * err / std::sqrt(ld(n)), dw = 1 - lrw * ld(c.weight_decay_w);
     const ld av = -lrv * err, dv = 1 - lrv * ld(c.weight_decay_v), ab = -lrb * err;
     auto old = [&](index_t i) { return master ? ld(pre.mparam(i)) : SI::value(pre.param(i)); };
+    bool x_nonzero = false;
+    for (index_t j = 0; j < n; ++j) x_nonzero = x_nonzero || SI::value(x[j]) != 0;
+    for (index_t k = 0; k < p; ++k) {
+        const bool live = delta[k] != 0 && x_nonzero;
+        if (c.train_w && live && (past_range<C>(aw) || past_range<C>(aw * ld(delta[k])))) cs.factor_overflow = true;
+        if (c.train_v && g[k] != 0 && past_range<C>(av)) cs.factor_overflow = true;
+        if (c.train_b && delta[k] != 0 && pre.head.hidden_bias_on() && past_range<C>(ab)) cs.factor_overflow = true;
+    }
     for (index_t k = 0; k < p; ++k)
         for (index_t j = 0; j < n; ++j) {
             const index_t i = k * n + j;
