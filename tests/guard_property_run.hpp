@@ -31,6 +31,9 @@ struct arena {
     alignas(storage_alignment) C g[PMAX];
     alignas(storage_alignment) C delta[PMAX];
     network_head<F> head;
+    // The fused step's copy of x_next (network_ref::x_ahead; float and double, as a
+    // lookahead_network keeps it): with it the fused path's reuse of pre-activations is exercised.
+    alignas(storage_alignment) S xa[NMAX];
     alignas(storage_alignment) C mW[PMAX * NMAX];
     alignas(storage_alignment) C mv[PMAX];
     alignas(storage_alignment) C mb[PMAX];
@@ -40,7 +43,8 @@ struct arena {
     template <index_t NE, index_t PE, class Act>
     network_ref<F, NE, PE, Act> ref() {
         return {mat_at<S, PE, NE>(W, p, n), vec_at<S, PE>(v, p), vec_at<S, PE>(b, p), vec_at<C, PE>(lambda, p),
-                vec_at<C, PE>(g, p), vec_at<C, PE>(delta, p), &head};
+                vec_at<C, PE>(g, p), vec_at<C, PE>(delta, p), &head,
+                is_native_v<F> ? vec_at<S, NE>(xa, n) : vec_view<S, NE>{}};
     }
     template <index_t NE, index_t PE>
     master_ref<C, NE, PE> master() {

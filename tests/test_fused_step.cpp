@@ -53,7 +53,7 @@ train_config<compute_t<F>> config(bool decay) {
 
 // Two identical networks (the fixture's pair, seed 5), with or without biases.
 template <class F, class Act = act::erf>
-void init_pair(network<F, N, P, Act>& a, network<F, N, P, Act>& b, bool biases) {
+void init_pair(lookahead_network<F, N, P, Act>& a, lookahead_network<F, N, P, Act>& b, bool biases) {
     static tl_test::network_pair<F, N, P, Act> pair(5, second_layer_init::inv_sqrt_p);
     a = pair.a;
     b = pair.b;
@@ -71,7 +71,7 @@ void init_pair(network<F, N, P, Act>& a, network<F, N, P, Act>& b, bool biases) 
 template <class F, class Arch, class Act = act::erf>
 void fused_equals_separate(bool biases, bool decay, bool dynamic) {
     static samples<F> s(11);
-    static network<F, N, P, Act> a, b;
+    static lookahead_network<F, N, P, Act> a, b;
     init_pair(a, b, biases);
     online_sgd<F> sa(config<F>(decay)), sb(config<F>(decay));
     storage_t<F> copy[N];
@@ -98,7 +98,7 @@ void fused_equals_separate(bool biases, bool decay, bool dynamic) {
     TL_INFO("    %s, %s, biases %d, decay %d, dynamic %d: reused %llu of %d forward passes\n", format_traits<F>::name,
             Arch::name, int(biases), int(decay), int(dynamic), (unsigned long long)sb.reused_forwards(), steps);
     TL_CHECK(same_loss);
-    TL_CHECK((tl_test::weight_snapshot<network<F, N, P, Act>>(a).same_as(b)));
+    TL_CHECK((tl_test::weight_snapshot<lookahead_network<F, N, P, Act>>(a).same_as(b)));
     TL_CHECK(sb.reused_forwards() == (native ? std::uint64_t(steps - 1) : 0u));
     TL_CHECK(sb.steps() == std::uint64_t(steps));
 }
@@ -117,7 +117,7 @@ template <class Between>
 void stale_case(const char* what, Between between, bool expect_reuse = false) {
     using F = float;
     static samples<F> s(21);
-    static network<F, N, P> a, b;
+    static lookahead_network<F, N, P> a, b;
     init_pair(a, b, true);
     online_sgd<F> sa(config<F>(false)), sb(config<F>(false));
     TL_REQUIRE(sa.step(a, s.view(0), s.y[0]).ok());
@@ -131,7 +131,7 @@ void stale_case(const char* what, Between between, bool expect_reuse = false) {
     TL_REQUIRE(sb.step(b, buf_b, s.y[1], s.view(2)).ok());
     TL_INFO("    %s: reused %llu\n", what, (unsigned long long)sb.reused_forwards());
     TL_CHECK(sb.reused_forwards() == (expect_reuse ? 1u : 0u));
-    TL_CHECK((tl_test::weight_snapshot<network<F, N, P>>(a).same_as(b)));
+    TL_CHECK((tl_test::weight_snapshot<lookahead_network<F, N, P>>(a).same_as(b)));
 }
 
 }  // namespace
@@ -152,7 +152,7 @@ TL_TEST(fused_step_relu_and_tanh) {
 }
 
 TL_TEST(fused_step_reuses_only_valid_pre_activations) {
-    using Net = network<float, N, P>;
+    using Net = lookahead_network<float, N, P>;
     stale_case("nothing in between (reused)", [](Net&, float*) {}, true);
     stale_case("the buffer overwritten with another sample", [](Net&, float* x) {
         gaussian_rng g(3);
@@ -203,13 +203,13 @@ TL_TEST(fused_step_reuses_only_valid_pre_activations) {
 TL_TEST(rejected_fused_steps_change_nothing) {
     using F = float;
     static samples<F> s(31);
-    static network<F, N, P> net;
+    static lookahead_network<F, N, P> net;
     gaussian_rng g(7);
     init_network(net, g);
     net.use_hidden_bias(true);
     net.use_output_bias(true);
     online_sgd<F> sgd(config<F>(true));
-    using snap = tl_test::weight_snapshot<network<F, N, P>>;
+    using snap = tl_test::weight_snapshot<lookahead_network<F, N, P>>;
     const float nan = std::nanf("");
 
     // rejected before any pre-activation is computed ahead
@@ -249,7 +249,7 @@ TL_TEST(fused_step_same_as_separate_after_a_refusal) {
     // the run above, on two networks: a takes only separate steps; b fused ones and a refused one
     using F = double;
     static samples<F> s(41);
-    static network<F, N, P> a, b;
+    static lookahead_network<F, N, P> a, b;
     init_pair(a, b, true);
     online_sgd<F> sa(config<F>(true)), sb(config<F>(true));
     for (int t = 0; t < 20; ++t) {
@@ -260,5 +260,5 @@ TL_TEST(fused_step_same_as_separate_after_a_refusal) {
     // steps 1..10 and 12..19 reuse; the refused step (its label is checked before the forward
     // pass) consumed the work of step 10, so step 11 runs its own forward pass
     TL_CHECK(sb.reused_forwards() == 18u);
-    TL_CHECK((tl_test::weight_snapshot<network<F, N, P>>(a).same_as(b)));
+    TL_CHECK((tl_test::weight_snapshot<lookahead_network<F, N, P>>(a).same_as(b)));
 }

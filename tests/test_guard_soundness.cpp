@@ -48,7 +48,9 @@ template <class F, index_t N, index_t P, class Act>
 struct scenario {
     using S = storage_t<F>;
     using C = compute_t<F>;
-    network<F, N, P, Act> net;
+    // float and double take the fused step too, which needs the network's copy of x_next
+    using net_type = std::conditional_t<is_native_v<F>, lookahead_network<F, N, P, Act>, network<F, N, P, Act>>;
+    net_type net;
     master_weights<F, N, P> master;
     S x[N] = {};
     C y = C(0);
@@ -111,7 +113,7 @@ bool accepted_promises_hold(const scenario<F, N, P, Act>& sc, path p, const step
         if (sc.config.train_b && sc.net.uses_hidden_bias()) ok = ok && within(exact<F>(sc.net.hidden_bias()[k]));
     }
     if (sc.config.train_b && sc.net.uses_output_bias()) ok = ok && within(exact<F>(sc.net.output_bias()));
-    auto& head = *const_cast<network<F, N, P, Act>&>(sc.net).ref().head;
+    auto& head = *read_ref(sc.net).head;
     if (head.w_absmax_bound() >= C(0)) ok = ok && (long double)head.w_absmax_bound() >= wmax;
     if (p == path::master) {
         master_ref<C, N, P> m = const_cast<master_weights<F, N, P>&>(sc.master).ref();

@@ -23,7 +23,7 @@ namespace {
 // ---- item 7: the fused step's reuse ----------------------------------------------------------
 
 constexpr index_t N = 48, P = 4;  // N >= 33: the fingerprint's collisions need words j, j+16, j+32
-using Net = network<float, N, P>;
+using Net = lookahead_network<float, N, P>;
 using snap = tl_test::weight_snapshot<Net>;
 
 // An arch tag that gets the scalar kernels under another name: the same results as arch::scalar,
@@ -92,7 +92,7 @@ void set_word(float* x, index_t i, std::uint32_t w) { std::memcpy(x + i, &w, 4);
 // ---- items 8 and 10: what a trainer is handed ------------------------------------------------
 
 constexpr index_t N8 = 8, P8 = 2;
-using Net8 = network<float, N8, P8>;
+using Net8 = lookahead_network<float, N8, P8>;
 using snap8 = tl_test::weight_snapshot<Net8>;
 using dyn_ref = network_ref<float, dynamic_extent, dynamic_extent, act::erf>;
 

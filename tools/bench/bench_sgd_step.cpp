@@ -67,7 +67,7 @@ void bm_twolayer(benchmark::State& st) {
 template <class T, tl::index_t N, tl::index_t P, class Arch>
 void bm_twolayer_fused(benchmark::State& st) {
     static tl::network<T, N, PT, tl::act::erf> teacher;
-    static tl::network<T, N, P, tl::act::erf> student;
+    static tl::lookahead_network<T, N, P, tl::act::erf> student;
     static sample_buffer<T, N> buf[2];
     tl::gaussian_rng rng(1);
     tl::init_network(teacher, rng);

@@ -11,7 +11,7 @@
 using namespace twolayer;
 template <class T> int run() {
     constexpr index_t N = 512, P = 8;
-    static network<T, N, 2> teacher; static network<T, N, P> student;
+    static network<T, N, 2> teacher; static lookahead_network<T, N, P> student;
     gaussian_rng rng(1);
     init_network(teacher.ref(), rng); init_network(student.ref(), rng);
     online_sgd<T> sgd; sgd.config.lr_w = T(0.1);

@@ -175,6 +175,8 @@ struct network_ref {
 
 template <class F, index_t N, index_t P, class Act>
 class network;
+template <class F, index_t N, index_t P, class Act>
+class lookahead_network;
 
 // Functions take a network or a network_ref: to_ref gives the reference of either, is_network_v
 // tells whether Net is one of them, ref_of_t is the reference type and format_of_t its format.
@@ -297,27 +299,12 @@ void backward_signal(Net&& n) {
     }
 }
 
-namespace detail {
-// The copy of the sample whose pre-activations the fused SGD step computed ahead, which the next
-// step compares bit for bit with its own sample (network_ref::x_ahead): N values of S for the
-// formats the fused step serves (Native: is_native_v), an empty base costing nothing otherwise.
-template <class S, index_t N, bool Native>
-struct ahead_copy {
-    vec<S, N> x_ahead_{};
-    vec_view<S, N> ahead_view() { return x_ahead_.view(); }
-};
-template <class S, index_t N>
-struct ahead_copy<S, N, false> {
-    vec_view<S, N> ahead_view() { return {}; }
-};
-}  // namespace detail
-
 // Owning network: N inputs, P hidden units, activation Act, number format F. Sizes are template
 // parameters; the object holds the weights, the forward cache and the head (no heap). Starts with
-// W = 0, v = 1, biases 0 and off; see init.hpp for initializations. For float and double it also
-// holds the fused SGD step's copy of the next sample (N values; detail::ahead_copy).
+// W = 0, v = 1, biases 0 and off; see init.hpp for initializations. It keeps no copy of a next
+// sample: the fused SGD step needs lookahead_network (below), which does.
 template <class F, index_t N, index_t P, class Act = act::erf>
-class network : private detail::ahead_copy<storage_t<F>, N, is_native_v<F>> {
+class network {
     static_assert(N >= 1, "twolayer::network<F, N, P>: N (inputs) must be at least 1");
     static_assert(P >= 1, "twolayer::network<F, N, P>: P (hidden units) must be at least 1");
     // A format missing a trait member stops here, with the member named (format/check.hpp).
@@ -361,9 +348,7 @@ public:
     }
 
     // The network as views with static extents (what to_ref gives; free to make).
-    ref_type ref() {
-        return {W_.view(), v_.view(), b_.view(), lambda_.view(), g_.view(), delta_.view(), &head_, this->ahead_view()};
-    }
+    ref_type ref() { return ref_with({}); }
 
     // Read access: parameters, the forward cache of the last forward pass, which biases are used.
     mat_view<const S, P, N> W() const { return W_.view(); }
@@ -402,6 +387,15 @@ public:
         return detail::checked_forward(ref(), xv, a);
     }
 
+protected:
+    // The views, with ahead as the copy of the fused step's next sample (none: a null view).
+    ref_type ref_with(vec_view<S, N> ahead) {
+        return {W_.view(), v_.view(), b_.view(), lambda_.view(), g_.view(), delta_.view(), &head_, ahead};
+    }
+    // The cache no longer matches a kept copy of x_next (a lookahead_network assigned from a
+    // network).
+    void drop_lambda_ahead() { head_.forget_lambda_ahead(); }
+
 private:
     // With sizes that do not fit, a 1 x 1 W keeps the static_assert above the only error.
     mat<S, w_fits ? P : 1, w_fits ? N : 1> W_;
@@ -412,5 +406,54 @@ private:
     vec<C, P> delta_;
     network_head<F> head_;
 };
+
+// A network that also keeps the fused SGD step's copy of the next sample (N values of S): the
+// step sgd.step(net, x, y, x_next) copies x_next into it, and the next step reuses the
+// pre-activations it computed ahead only if its x equals the copy bit for bit (and runs on the
+// same arch). The copy exists for float and double, the formats the fused step serves (other
+// formats run the separate step; for them this is a plain network, so generic code may use it
+// for every format). Everything else is network's; the copy costs N sizeof(S) bytes of RAM, which
+// a network that never takes the fused step does not pay.
+template <class F, index_t N, index_t P, class Act = act::erf>
+class lookahead_network : public network<F, N, P, Act> {
+    using base = network<F, N, P, Act>;
+    static constexpr bool keeps_copy = is_native_v<F>;
+
+public:
+    using ref_type = network_ref<F, N, P, Act>;
+    lookahead_network() = default;
+    // A copy of a network's weights, biases and cache, with no pre-activations computed ahead.
+    explicit lookahead_network(const base& n) : base(n) { this->drop_lambda_ahead(); }
+    lookahead_network& operator=(const base& n) {
+        base::operator=(n);
+        this->drop_lambda_ahead();
+        return *this;
+    }
+    // The network as views, the copy of the next sample included (float and double).
+    ref_type ref() {
+        if constexpr (keeps_copy) return this->ref_with(x_ahead_.view());
+        else return this->ref_with({});
+    }
+
+private:
+    vec<storage_t<F>, keeps_copy ? N : 1> x_ahead_{};
+};
+
+template <class F, index_t N, index_t P, class Act>
+network_ref<F, N, P, Act> to_ref(lookahead_network<F, N, P, Act>& net) { return net.ref(); }
+template <class F, index_t N, index_t P, class Act>
+network_ref<F, N, P, Act> read_ref(const lookahead_network<F, N, P, Act>& net) {
+    return const_cast<lookahead_network<F, N, P, Act>&>(net).ref();
+}
+namespace detail {
+template <class F, index_t N, index_t P, class Act>
+struct network_like<lookahead_network<F, N, P, Act>> : std::true_type {};
+// A network type that can never reuse pre-activations computed ahead: an owning network<> of a
+// format the fused step serves (the fused step on it refuses to compile).
+template <class Net>
+struct keeps_no_lookahead : std::false_type {};
+template <class F, index_t N, index_t P, class Act>
+struct keeps_no_lookahead<network<F, N, P, Act>> : std::bool_constant<is_native_v<F>> {};
+}  // namespace detail
 
 }  // namespace twolayer

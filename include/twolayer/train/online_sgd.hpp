@@ -34,7 +34,9 @@
 //
 // The pre-activations of x_next wait in the network's forward cache (net.lambda(); g() and
 // output() still describe x); the step copies x_next into the network (network_ref::x_ahead, N
-// values, kept for float and double only) and marks the cache in the network's head with the
+// values, kept by a lookahead_network<F, N, P, Act>, float and double only: a plain network<>
+// does not pay for the copy, and the fused step on it does not compile; a hand-built
+// network_ref without x_ahead computes ahead but never reuses) and marks the cache in the network's head with the
 // arch that computed it (arch_id). A step uses them instead of its forward pass only if they are
 // still valid: it is a fused step on the same arch tag, its x equals the copy bit for bit (the
 // same values, in whatever buffer; a sample overwritten in place, even at the same address, does
@@ -116,6 +118,10 @@ public:
     template <class Net, class X, class XN, class Arch = arch::default_arch, if_sample<X> = 0, if_sample<XN> = 0,
               if_arch<Arch> = 0>
     step_result<C> step(Net&& net, const X& x, C y, const XN& x_next, Arch arch = {}) {
+        static_assert(!detail::keeps_no_lookahead<std::decay_t<Net>>::value,
+                      "online_sgd::step(net, x, y, x_next): a network<> keeps no copy of x_next, so the "
+                      "pre-activations computed ahead could never be reused: train a lookahead_network<F, N, P, "
+                      "Act> (N values more of RAM), or call step(net, x, y)");
         if constexpr (accepts<Net, X>() && accepts<Net, XN>()) {
             const const_view_t<XN> xn = as_const_view(x_next);
             static_assert(const_view_t<X>::extent == dynamic_extent || const_view_t<XN>::extent == dynamic_extent ||
