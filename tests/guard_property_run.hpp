@@ -86,6 +86,10 @@ struct candidates {
     bool factor_overflow = false;
 };
 
+// a * b with an exact zero when either factor is 0, also against an infinity (a gradient sum that
+// overflowed in C, times a rate of 0, is an exact 0: the trainer's guard::mul0 gives 0 there too).
+inline ld prod0(ld a, ld b) { return (a == 0 || b == 0) ? ld(0) : a * b; }
+
 // Whether |f| (exact) is past C's largest value, within C's rounding of the factor's terms.
 template <class C>
 bool past_range(ld f) {
@@ -135,12 +139,12 @@ void online_candidates(arena<F>& pre, bool master, const train_config<compute_t<
         for (index_t j = 0; j < n; ++j) {
             const index_t i = k * n + j;
             const ld xj = SI::value(x[j]);
-            add_candidate<C>(cs, i, old(i), dw, aw * ld(delta[k]) * xj, c.train_w,
+            add_candidate<C>(cs, i, old(i), dw, prod0(prod0(aw, ld(delta[k])), xj), c.train_w,
                              std::fabs(xj) * (1 + std::fabs(ld(delta[k]))));
         }
     for (index_t k = 0; k < p; ++k) {
-        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * ld(g[k]), c.train_v, std::fabs(ld(g[k])));
-        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, ab * ld(delta[k]),
+        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, prod0(av, ld(g[k])), c.train_v, std::fabs(ld(g[k])));
+        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, prod0(ab, ld(delta[k])),
                          c.train_b && pre.head.hidden_bias_on(), std::fabs(ld(delta[k])));
     }
     add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab, c.train_b && pre.head.output_bias_on(), 1);
@@ -162,15 +166,15 @@ void batch_candidates(arena<F>& pre, bool master, const train_config<compute_t<F
     for (index_t k = 0; k < p; ++k)
         for (index_t j = 0; j < n; ++j) {
             const ld gs = gr.dW.data[k * n + j];
-            add_candidate<C>(cs, k * n + j, old(k * n + j), dw, aw * gs, c.train_w, std::fabs(gs));
+            add_candidate<C>(cs, k * n + j, old(k * n + j), dw, prod0(aw, gs), c.train_w, std::fabs(gs));
         }
     for (index_t k = 0; k < p; ++k) {
         const ld gv = gr.dv.data[k], gb = gr.db.data[k];
-        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, av * gv, c.train_v, std::fabs(gv));
-        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, ab * gb, c.train_b && pre.head.hidden_bias_on(),
+        add_candidate<C>(cs, p * n + k, old(p * n + k), dv, prod0(av, gv), c.train_v, std::fabs(gv));
+        add_candidate<C>(cs, p * n + p + k, old(p * n + p + k), 1, prod0(ab, gb), c.train_b && pre.head.hidden_bias_on(),
                          std::fabs(gb));
     }
-    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, ab * ld(gr.dc), c.train_b && pre.head.output_bias_on(),
+    add_candidate<C>(cs, p * n + 2 * p, old(p * n + 2 * p), 1, prod0(ab, ld(gr.dc)), c.train_b && pre.head.output_bias_on(),
                      std::fabs(ld(gr.dc)));
     cs.count = pre.params();
 }
