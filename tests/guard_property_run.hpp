@@ -131,7 +131,9 @@ void online_candidates(arena<F>& pre, bool master, const train_config<compute_t<
     for (index_t j = 0; j < n; ++j) x_nonzero = x_nonzero || SI::value(x[j]) != 0;
     for (index_t k = 0; k < p; ++k) {
         const bool live = delta[k] != 0 && x_nonzero;
-        if (c.train_w && live && (past_range<C>(aw) || past_range<C>(aw * ld(delta[k])))) cs.factor_overflow = true;
+        // alpha_w is formed as (-lr_w err) / sqrt N in C: its intermediate -lr_w err counts too
+        if (c.train_w && live && (past_range<C>(lrw * err) || past_range<C>(aw) || past_range<C>(aw * ld(delta[k]))))
+            cs.factor_overflow = true;
         if (c.train_v && g[k] != 0 && past_range<C>(av)) cs.factor_overflow = true;
         if (c.train_b && delta[k] != 0 && pre.head.hidden_bias_on() && past_range<C>(ab)) cs.factor_overflow = true;
     }
