@@ -103,13 +103,24 @@ bool past_range(ld f) {
 // smallest subnormal times 8 and times `spread`, for intermediate products that underflow and are
 // then multiplied on: alpha and alpha delta_k, multiplied by delta_k and x_j (spread
 // |x_j| (1 + |delta_k|)), or alpha times g_k, delta_k or a gradient sum.
+// The smallest magnitude C's arithmetic keeps in the kernels: the smallest subnormal, or on
+// Armv7 NEON, whose float lanes flush subnormals to zero (no denormal support), the smallest
+// normal float for float.
+template <class C>
+ld smallest_kept() {
+#if defined(__ARM_NEON) && !defined(__aarch64__)
+    if (std::is_same<C, float>::value) return ld(std::numeric_limits<C>::min());
+#endif
+    return ld(std::numeric_limits<C>::denorm_min());
+}
+
 template <class C>
 void add_candidate(candidates& cs, index_t i, ld old, ld decay, ld step, bool trained, ld spread) {
     const ld u = ld(std::numeric_limits<C>::epsilon()) / 2;
     cs.old[i] = old;
     cs.cand[i] = decay == 1 ? old + step : decay * old + step;
     const ld a = std::fabs(old) * (std::fabs(decay) + std::fabs(1 - decay)) + std::fabs(step);
-    cs.tol[i] = 16 * u * a + (8 + 2 * spread) * ld(std::numeric_limits<C>::denorm_min());
+    cs.tol[i] = 16 * u * a + (8 + 2 * spread) * smallest_kept<C>();
     cs.trained[i] = trained;
 }
 
