@@ -5,7 +5,7 @@
 #   tools/setup-deps.sh --bench    plus Eigen and Google Benchmark (tools/bench)
 set -euo pipefail
 pkgs=(cmake ninja-build g++ python3 libgtest-dev libxtensor-dev libxsimd-dev xtl-dev
-      python3-numpy python3-matplotlib)
+      python3-numpy python3-matplotlib libcli11-dev libboost-dev libopenmpi-dev openmpi-bin)
 for a in "$@"; do
   case "$a" in
     --arm) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
