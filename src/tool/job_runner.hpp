@@ -1,0 +1,49 @@
+// Independent jobs (chains, seeds, grid points) handed out to threads on one machine and, when the
+// tool is built with MPI, to ranks across machines (mpirun, Slurm's srun). A job is a function of
+// its index alone (it derives its seeds from the index), so results do not depend on the thread or
+// rank count; rank 0 receives every job's result, in job order, and writes the one output.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace twolayer::tool {
+
+/// What one job hands back: its CSV rows (complete lines, without the header), and whether it
+/// failed (diverged, refused by the guard) with a one-line message naming the job.
+struct job_result {
+    std::string rows;
+    bool failed = false;
+    std::string message;
+};
+
+/// A job's way to report how far it is (for the progress bar); cheap, call it as often as you like.
+class job_progress {
+public:
+    /// fraction of this job done, in [0, 1]
+    void set(double fraction) { done_.store(fraction, std::memory_order_relaxed); }
+    double get() const { return done_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<double> done_{0};
+};
+
+/// How to run the jobs.
+struct runner_options {
+    long threads = 0;          ///< worker threads per process; 0 = every core of the machine
+    bool quiet = false;        ///< no progress bar (it is also off when stderr is not a terminal)
+    std::string label = "";    ///< shown before the progress bar ("train", "ode")
+};
+
+/// A job: index in [0, count) to result.
+using job_function = std::function<job_result(long job, job_progress& progress)>;
+
+/// Runs jobs 0 .. count-1 and returns their results in job order on rank 0 (on other MPI ranks:
+/// an empty vector). Exceptions thrown by a job are rethrown on the calling thread.
+std::vector<job_result> run_jobs(long count, const job_function& job, const runner_options& options);
+
+/// True on the process that writes outputs (rank 0, or the only process without MPI).
+bool is_writer();
+
+}  // namespace twolayer::tool
