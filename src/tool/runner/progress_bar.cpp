@@ -31,8 +31,10 @@ std::string progress_tail(const progress_state& s, double fraction) {
     if (s.jobs_done < s.jobs_total) percent = std::min(percent, 99L);
     const double rate = s.elapsed > 0 ? s.done / s.elapsed : 0;
     const double left = rate > 0 ? std::max(0.0, double(s.jobs_total) - s.done) / rate : -1;
-    char head[64];
-    std::snprintf(head, sizeof head, "%3ld%%  %ld/%ld jobs  ", percent, s.jobs_done, s.jobs_total);
+    // jobs done padded to the width of the total, so that the line does not shift as it grows
+    const int digits = int(std::to_string(s.jobs_total).size());
+    char head[96];
+    std::snprintf(head, sizeof head, "%3ld%%  %*ld/%ld jobs  ", percent, digits, s.jobs_done, s.jobs_total);
     return head + format_rate(rate) + "  elapsed " + format_duration(s.elapsed) + "  left " + format_duration(left);
 }
 

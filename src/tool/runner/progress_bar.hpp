@@ -23,7 +23,8 @@ struct progress_state {
 
 /// The bar's line for a terminal `width` columns wide: at most width - 1 characters (writing the
 /// last column makes some terminals wrap), no newline. Layout:
-///   "train [#####.....]  45%  9/20 jobs  1.5 jobs/s  elapsed 0:06  left 0:07"
+///   "train [#####.....]  45%   9/20 jobs  1.5 jobs/s  elapsed 0:06  left 0:07"
+/// (jobs done padded to the width of the total, so the line does not shift as it grows).
 /// The percent is floor(100 done / total), at most 99 until every job has finished; the rate is
 /// done / elapsed, shown as "s/job" when below one job per second; time left is the remaining
 /// work at that rate. The bar is dropped when fewer than 10 cells fit, the text then cut.

@@ -26,14 +26,15 @@ progress_state state(const char* label, double done, long jobs_done, long total,
 
 TEST(ProgressLine, FullLayoutAt80Columns) {
     // 9.5 of 20 jobs in 19 s: 47 %, 0.5 jobs/s shown as 2.0 s/job, 10.5 jobs left take 21 s;
-    // the bar gets the 19 cells that remain of 79 columns, 9 of them filled (19 x 0.475).
+    // "9" padded to the width of "20"; the bar gets the 18 cells that remain of 79 columns, 8 of
+    // them filled (18 x 0.475).
     const std::string line = progress_line(state("train", 9.5, 9, 20, 19), 80);
-    EXPECT_EQ(line, "train [#########..........]  47%  9/20 jobs  2.0 s/job  elapsed 0:19  left 0:21");
+    EXPECT_EQ(line, "train [########..........]  47%   9/20 jobs  2.0 s/job  elapsed 0:19  left 0:21");
     EXPECT_EQ(line.size(), 79u);
 }
 
 TEST(ProgressLine, RatesAboveOneJobPerSecond) {
-    EXPECT_NE(progress_line(state("ode", 30, 30, 100, 10), 120).find("  30%  30/100 jobs  3.0 jobs/s  elapsed 0:10  left 0:23"),
+    EXPECT_NE(progress_line(state("ode", 30, 30, 100, 10), 120).find("  30%   30/100 jobs  3.0 jobs/s  elapsed 0:10  left 0:23"),
               std::string::npos);
     EXPECT_NE(progress_line(state("ode", 2500, 2500, 5000, 10), 120).find(" 250 jobs/s "), std::string::npos);
     EXPECT_NE(progress_line(state("ode", 1, 1, 5000, 250), 120).find(" 250 s/job "), std::string::npos);
@@ -55,7 +56,7 @@ TEST(ProgressLine, NothingDoneYetHasNoRateNorTimeLeft) {
 
 TEST(ProgressLine, NarrowTerminalDropsTheBarThenCuts) {
     const std::string line = progress_line(state("train", 9.5, 9, 20, 19), 40);
-    EXPECT_EQ(line, "train  47%  9/20 jobs  2.0 s/job  elaps");
+    EXPECT_EQ(line, "train  47%   9/20 jobs  2.0 s/job  elap");
     EXPECT_EQ(progress_line(state("train", 1, 1, 2, 1), 1), "");
 }
 
