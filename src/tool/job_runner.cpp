@@ -29,17 +29,31 @@ std::string progress_label(const runner_options& options) {
            " ranks]";
 }
 
-// The bytes a rank sends: its outcome, or, should encoding itself fail, just that error, so that
-// rank 0 is never left waiting for a rank that gave up.
-std::string encode_for_root(share_outcome& outcome) {
+// A share that failed outside any job (a thread that could not start, memory): failed_job -1, so
+// it is the failure reported, and no rank skips the exchange that the others wait in.
+share_outcome failed_share(const std::vector<long>& jobs, std::exception_ptr error) {
+    share_outcome failed;
+    failed.jobs = jobs;
+    failed.failed_job = -1;
+    failed.error = std::move(error);
+    return failed;
+}
+
+share_outcome run_my_share(const std::vector<long>& mine, const job_function& job, const runner_options& options) {
+    progress_options bar{progress_label(options), stderr};
+    try {
+        return run_share(mine, job, worker_threads(options.threads), draws_progress(options) ? &bar : nullptr);
+    } catch (...) {
+        return failed_share(mine, std::current_exception());
+    }
+}
+
+// The bytes a rank sends: its outcome, or, should encoding itself fail, just that error.
+std::string encode_for_root(const share_outcome& outcome) {
     try {
         return encode_share(outcome);
     } catch (...) {
-        share_outcome failed;
-        failed.jobs = outcome.jobs;
-        failed.failed_job = outcome.jobs.empty() ? 0 : outcome.jobs.front();
-        failed.error = std::current_exception();
-        return encode_share(failed);
+        return encode_share(failed_share(outcome.jobs, std::current_exception()));
     }
 }
 
@@ -56,8 +70,7 @@ std::vector<job_result> run_jobs(long count, const job_function& job, const runn
     } else {
         mine = round_robin_share(count, rank, ranks);
     }
-    progress_options bar{progress_label(options), stderr};
-    share_outcome outcome = run_share(mine, job, worker_threads(options.threads), draws_progress(options) ? &bar : nullptr);
+    share_outcome outcome = run_my_share(mine, job, options);
 
     std::vector<share_outcome> shares;
     if (ranks > 1) {

@@ -11,8 +11,9 @@
 namespace twolayer::tool {
 
 /// What one process made of its share. results[i] belongs to job jobs[i] (empty when the share
-/// failed: its results are dropped). failed_job is the lowest job index whose job threw, -1 if
-/// none; error is that exception.
+/// failed: its results are dropped). error: the exception of the lowest job index that threw,
+/// that index in failed_job; or an error outside any job (failed_job -1, which sorts first);
+/// no error: failed_job -1.
 struct share_outcome {
     std::vector<long> jobs;
     std::vector<job_result> results;
