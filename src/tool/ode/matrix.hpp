@@ -28,6 +28,8 @@ matrix operator+(const matrix& x, const matrix& y);
 matrix operator-(const matrix& x, const matrix& y);
 /// s x.
 matrix operator*(double s, const matrix& x);
+/// x s.
+inline matrix operator*(const matrix& x, double s) { return s * x; }
 /// x^T.
 matrix transpose(const matrix& x);
 /// The n x n identity.
