@@ -87,3 +87,17 @@ TEST(erf_integrals, independent_fields_give_the_known_values) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(erf_integrals, I4_table_equals_I4_for_every_pair) {
+    const twolayer::tool::ode::matrix C = ode_test::random_covariance(6, 13);
+    for (long a = 0; a < 6; ++a)
+        for (long b = 0; b < 6; ++b) {
+            const twolayer::tool::ode::I4_table table(C, a, b);
+            for (long c = 0; c < 6; ++c)
+                for (long d = 0; d < 6; ++d) EXPECT_NEAR(table(c, d), twolayer::tool::ode::I4(C, a, b, c, d), 1e-14);
+        }
+}
+
+}  // namespace

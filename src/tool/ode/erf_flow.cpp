@@ -22,11 +22,12 @@ double error_I3(const matrix& C, const std::vector<double>& u, long i, long b) {
 // sum_ab u_a u_b I4(i, k, a, b): E[g'(z_i) g'(z_k) (y* - yhat)^2] without noise. I4 is symmetric
 // in its last two fields, so each unordered pair is evaluated once.
 double error_I4(const matrix& C, const std::vector<double>& u, long i, long k) {
+    const I4_table I4ik(C, i, k);
     double s = 0;
     const long F = long(u.size());
     for (long a = 0; a < F; ++a) {
-        s += u[std::size_t(a)] * u[std::size_t(a)] * I4(C, i, k, a, a);
-        for (long b = a + 1; b < F; ++b) s += 2 * u[std::size_t(a)] * u[std::size_t(b)] * I4(C, i, k, a, b);
+        s += u[std::size_t(a)] * u[std::size_t(a)] * I4ik(a, a);
+        for (long b = a + 1; b < F; ++b) s += 2 * u[std::size_t(a)] * u[std::size_t(b)] * I4ik(a, b);
     }
     return s;
 }

@@ -34,4 +34,22 @@ double I4(const matrix& C, long a, long b, long c, long d) {
     return (4 / (pi * pi)) / std::sqrt(L4) * asin_clamped(L0 / std::sqrt(L1 * L2));
 }
 
+I4_table::I4_table(const matrix& C, long a, long b)
+    : C_(C), caa_(1 + C(a, a)), cbb_(1 + C(b, b)), cab_(C(a, b)), L4_(caa_ * cbb_ - cab_ * cab_),
+      prefactor_((4 / (pi * pi)) / std::sqrt(L4_)) {
+    for (long c = 0; c < C.rows; ++c) {
+        const double cac = C(a, c), cbc = C(b, c);
+        ac_.push_back(cac);
+        bc_.push_back(cbc);
+        sqrt_L1_.push_back(std::sqrt(L4_ * (1 + C(c, c)) - cbc * cbc * caa_ - cac * cac * cbb_ + 2 * cab_ * cac * cbc));
+    }
+}
+
+double I4_table::operator()(long c, long d) const {
+    const std::size_t ci = std::size_t(c), di = std::size_t(d);
+    const double L0 = L4_ * C_(c, d) - bc_[ci] * bc_[di] * caa_ - ac_[ci] * ac_[di] * cbb_ +
+                      cab_ * (ac_[ci] * bc_[di] + ac_[di] * bc_[ci]);
+    return prefactor_ * asin_clamped(L0 / (sqrt_L1_[ci] * sqrt_L1_[di]));
+}
+
 }  // namespace twolayer::tool::ode
