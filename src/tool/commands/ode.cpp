@@ -47,7 +47,7 @@ int run_ode(CLI::App& app, ode_command_options& o) {
     write_output(o, s);
     if (s.result.end == ode::integration_result::status::done) return 0;
     const char* why = s.result.end == ode::integration_result::status::diverged
-                          ? "the flow diverged (the order parameters are no longer finite)"
+                          ? "the flow diverged (order parameters beyond 1e100 or not finite)"
                           : "the step budget ran out (a stiff flow? loosen --rtol/--atol)";
     std::fprintf(stderr, "twolayer ode: %s at t = %g after %zu steps; the reports up to there are written\n", why,
                  s.result.t_stop, s.result.steps);

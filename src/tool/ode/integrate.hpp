@@ -23,8 +23,8 @@ struct integrator_options {
     std::size_t max_steps = 100000000;  ///< give up beyond this many accepted steps
 };
 
-/// How an integration ended: completed, or stopped at t_stop because the state stopped being
-/// finite (the flow diverged) or the step budget ran out.
+/// How an integration ended: completed, or stopped at t_stop because the state left the finite
+/// numbers or exceeded 1e100 (the flow diverged), or the step budget ran out.
 struct integration_result {
     enum class status { done, diverged, step_limit } end = status::done;
     double t_stop = 0;        ///< the last time reached (the last requested time when done)
@@ -33,7 +33,9 @@ struct integration_result {
 
 /// Integrates from times.front() with initial state x, calling observe at every time in `times`
 /// (ascending; the first is the start and is observed with x itself). x is left at the stepper's
-/// last step (at or past times.back()).
+/// last finite step (at or past times.back() when done). A step whose result is not finite is
+/// retried from the last finite state with shorter and shorter steps; when that keeps failing, or
+/// a state exceeds 1e100 in magnitude, the flow has diverged.
 integration_result integrate_at(const system_fn& f, std::vector<double>& x, const std::vector<double>& times,
                                 const integrator_options& options, const observer_fn& observe);
 
