@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -35,10 +35,11 @@ std::string preamble(dtype as, const std::vector<std::size_t>& shape, const std:
     throw error(name, "the header of shape " + shape_string(shape) + " does not fit a .npy file (expected under 4 GiB)");
 }
 
+// v in the shortest spelling that reads back as v ("1e+39", not 9.9999999999999994e+38).
 std::string number(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    return std::string(buf, end);
 }
 
 // Appends v as `as` in little-endian byte order (whatever the host's).
