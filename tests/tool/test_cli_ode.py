@@ -75,4 +75,45 @@ with temp_dir() as d:
     header, rows = read_csv(out)
     check(len(rows) >= 1 and all(math.isfinite(r[2]) for r in rows), "ode diverging: the finite rows are written")
     check(rows[-1][1] < 100, "ode diverging: it did not reach t-max")
+    os.remove(out)
+
+    # --init-from: weights saved by NumPy; the order columns at t = 0 are NumPy's W W^T / N etc.
+    import numpy as np
+    init = os.path.join(d, "weights")
+    os.mkdir(init)
+    rng = np.random.default_rng(5)
+    W, Ws = 0.3 * rng.standard_normal((3, 150)), rng.standard_normal((2, 150))
+    v, vs = np.array([0.5, 1.0, -0.2]), np.array([1.0, 0.7])
+    for name, a in [("W", W), ("W_star", Ws), ("v", v), ("v_star", vs)]:
+        np.save(os.path.join(init, name + ".npy"), a)
+    code, text, err = run(tool, ["ode", "--init-from", init, "--order", "--t-max", "2", "--reports", "4"])
+    check(code == 0, f"ode --init-from: exit {code}, {err!r}")
+    lines = text.splitlines()
+    cols, first = lines[0].split(","), [float(x) for x in lines[1].split(",")]
+    Q, R = W @ W.T / 150, W @ Ws.T / 150
+    want = {f"Q_{i}_{k}": Q[i, k] for i in range(3) for k in range(i, 3)}
+    want.update({f"R_{i}_{n}": R[i, n] for i in range(3) for n in range(2)})
+    for name, value in want.items():
+        got = first[cols.index(name)] if name in cols else None
+        check(got is not None and abs(got - value) < 1e-10 * (1 + abs(value)), f"ode --init-from: {name} {got} vs {value}")
+    last_t = float(lines[-1].split(",")[1])
+    check(abs(last_t - 2) < 1e-12 and all(abs(float(l.split(",")[1]) * 150 - round(float(l.split(",")[1]) * 150)) < 1e-6
+                                         for l in lines[1:]), "ode --init-from: t counts steps of the files' N = 150")
+    # bad --init-from input: one line naming --init-from and the file, or the contradicting option
+    np.save(os.path.join(init, "v.npy"), np.ones(4))
+    line = expect_bad_input(tool, "ode", ["--init-from", init, "--out", out], d, out)
+    check("--init-from" in line and "v.npy" in line, f"ode --init-from wrong v: {line!r}")
+    np.save(os.path.join(init, "v.npy"), v)
+    W_nan = W.copy()
+    W_nan[1, 7] = np.nan
+    np.save(os.path.join(init, "W.npy"), W_nan)
+    line = expect_bad_input(tool, "ode", ["--init-from", init, "--out", out], d, out)
+    check("W.npy" in line and "(1, 7)" in line, f"ode --init-from NaN: {line!r}")
+    np.save(os.path.join(init, "W.npy"), W)
+    line = expect_bad_input(tool, "ode", ["--init-from", init, "--P", "4", "--out", out], d, out)
+    check(line.startswith("twolayer ode: --P 4: contradicts --init-from"), f"ode --init-from --P: {line!r}")
+    line = expect_bad_input(tool, "ode", ["--init-from", os.path.join(d, "nowhere"), "--out", out], d, out)
+    check("--init-from" in line, f"ode --init-from missing dir: {line!r}")
+    line = expect_bad_input(tool, "ode", ["--N", "100", "--t-max", "0.001", "--out", out], d, out)
+    check("--t-max" in line, f"ode: less than one step: {line!r}")
 finish("test_cli_ode")

@@ -84,3 +84,51 @@ TEST(ode_problem, solve_reports_every_time_with_eps_g_of_the_state) {
 }
 
 }  // namespace
+
+#include <unistd.h>
+
+#include "tool/npy/npy.hpp"
+#include "tool/ode/init_from.hpp"
+
+namespace {
+
+// --init-from: the weights train would save give the problem --seed gives, bit for bit.
+TEST(ode_problem, init_from_reads_back_the_problem_of_the_seed) {
+    const model_options m = small_model();
+    const initial_weights w = draw_initial_weights(m, 0);
+    char tmpl[] = "/tmp/twolayer-init-from-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    namespace npy = twolayer::tool::npy;
+    const auto sz = [](long n) { return std::size_t(n); };
+    npy::write_file(dir + "/W.npy", {sz(w.P), sz(w.N)}, w.W.data(), npy::dtype::float64, "test");
+    npy::write_file(dir + "/v.npy", {sz(w.P)}, w.v.data(), npy::dtype::float64, "test");
+    npy::write_file(dir + "/W_star.npy", {sz(w.P_star), sz(w.N)}, w.W_star.data(), npy::dtype::float64, "test");
+    npy::write_file(dir + "/v_star.npy", {sz(w.P_star)}, w.v_star.data(), npy::dtype::float64, "test");
+    const initial_weights r = read_initial_weights(dir);
+    training_options t;
+    model_options other = m;  // sizes come from the files
+    other.N = 7;
+    other.P = 1;
+    const ode_problem a = problem_from_options(m, t, false), b = problem_from_weights(r, other, t, false);
+    EXPECT_EQ(a.initial.Q.a, b.initial.Q.a);
+    EXPECT_EQ(a.initial.R.a, b.initial.R.a);
+    EXPECT_EQ(a.initial.T.a, b.initial.T.a);
+    EXPECT_EQ(a.initial.v, b.initial.v);
+    EXPECT_EQ(b.params.N, 300);
+    EXPECT_THROW(check_sizes_agree(r, other, true, false, false), usage_error);
+    EXPECT_NO_THROW(check_sizes_agree(r, other, false, false, false));
+    EXPECT_NO_THROW(check_sizes_agree(r, m, true, true, true));
+    // a v of the wrong length is refused, naming the option
+    npy::write_file(dir + "/v.npy", {sz(w.P + 1)}, std::vector<double>(sz(w.P + 1), 1.0).data(), npy::dtype::float64, "test");
+    try {
+        read_initial_weights(dir);
+        ADD_FAILURE() << "no usage_error";
+    } catch (const usage_error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("--init-from " + dir + "/v.npy: ", 0), 0u) << e.what();
+    }
+    for (const char* f : {"W.npy", "v.npy", "W_star.npy", "v_star.npy"}) std::remove((dir + "/" + f).c_str());
+    ::rmdir(dir.c_str());
+}
+
+}  // namespace

@@ -12,7 +12,9 @@
 #include "../command.hpp"
 #include "../common_options.hpp"
 #include "../ode/csv.hpp"
+#include "../ode/init_from.hpp"
 #include "../ode/problem.hpp"
+#include "../usage_error.hpp"
 
 namespace twolayer::tool {
 namespace {
@@ -25,7 +27,17 @@ struct ode_command_options {
     long reports = 50;
     ode::integrator_options integrator;
     std::string out;
+    std::string init_from;  ///< a directory of W.npy, v.npy, W_star.npy, v_star.npy
 };
+
+// The problem: from --init-from's weights, or from the weights train draws for chain 0.
+ode::ode_problem problem_of(CLI::App& app, const ode_command_options& o) {
+    if (o.init_from.empty()) return ode::problem_from_options(o.model, o.training, o.drift_only);
+    ode::check_activations(o.model);
+    const initial_weights w = ode::read_initial_weights(o.init_from);
+    ode::check_sizes_agree(w, o.model, app.count("--N") > 0, app.count("--P") > 0, app.count("--P-star") > 0);
+    return ode::problem_from_weights(w, o.model, o.training, o.drift_only);
+}
 
 // The CSV to --out (atomically) or to standard output.
 void write_output(const ode_command_options& o, const ode::ode_solution& s) {
@@ -41,8 +53,11 @@ void write_output(const ode_command_options& o, const ode::ode_solution& s) {
 
 int run_ode(CLI::App& app, ode_command_options& o) {
     resolve(app, o.model, o.training);
-    const ode::ode_problem problem = ode::problem_from_options(o.model, o.training, o.drift_only);
-    const std::vector<double> times = ode::report_times(o.training.t_max, o.model.N, o.reports);
+    const ode::ode_problem problem = problem_of(app, o);
+    if (!(o.training.t_max * problem.params.N >= 0.5))
+        throw usage_error("--t-max", std::to_string(o.training.t_max),
+                          "less than one step at N = " + std::to_string(long(problem.params.N)) + " (t counts steps / N)");
+    const std::vector<double> times = ode::report_times(o.training.t_max, long(problem.params.N), o.reports);
     const ode::ode_solution s = ode::solve(problem, times, o.integrator);
     write_output(o, s);
     if (s.result.end == ode::integration_result::status::done) return 0;
@@ -70,6 +85,9 @@ command_main setup_ode(CLI::App& sub) {
         ->check(CLI::Range(1e-300, 1.0))
         ->capture_default_str();
     sub.add_option("--out", o->out, "CSV file to write (default: standard output)");
+    sub.add_option("--init-from", o->init_from,
+                   "start from the weights in DIR (W.npy, v.npy, W_star.npy, v_star.npy, as train --save-weights "
+                   "writes them) instead of drawing them from --seed; the sizes are the files'");
     return [&sub, o] { return run_ode(sub, *o); };
 }
 

@@ -27,17 +27,29 @@ ode_params params_of(const model_options& m, const training_options& t, bool dri
     return p;
 }
 
-ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only) {
+void check_activations(const model_options& m) {
     if (m.act != activation_id::erf && m.act != activation_id::quadratic)
         throw usage_error("--act", activation_name(m.act), "the ODEs are integrated for erf and quadratic only");
     if (m.teacher_act != m.act)
         throw usage_error("--teacher-act", activation_name(m.teacher_act),
                           std::string("the ODEs need the teacher's activation equal to the student's (--act ") +
                               activation_name(m.act) + ")");
+}
+
+ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only) {
+    check_activations(m);
+    return problem_from_weights(draw_initial_weights(m, 0), m, t, drift_only);
+}
+
+ode_problem problem_from_weights(const initial_weights& w, model_options m, const training_options& t, bool drift_only) {
+    check_activations(m);
+    m.N = w.N;
+    m.P = w.P;
+    m.P_star = w.P_star;
     ode_problem p;
     p.kind = m.act == activation_id::erf ? flow_kind::erf : flow_kind::quadratic;
     p.params = params_of(m, t, drift_only);
-    p.initial = order_state_of(draw_initial_weights(m, 0));
+    p.initial = order_state_of(w);
     return p;
 }
 

@@ -14,9 +14,15 @@ order_state order_state_of(const initial_weights& w);
 /// wd = --weight-decay, N = --N, --train-v (resolve() must have run).
 ode_params params_of(const model_options& m, const training_options& t, bool drift_only);
 
-/// The problem for the options, from job 0's initial weights (draw_initial_weights). Throws
-/// usage_error when the ODEs do not cover them: --act other than erf or quadratic, or a
-/// --teacher-act that differs from --act.
+/// Throws usage_error when the ODEs do not cover the options: --act other than erf or quadratic,
+/// or a --teacher-act that differs from --act.
+void check_activations(const model_options& m);
+
+/// The problem for the options, from job 0's initial weights (draw_initial_weights), after
+/// check_activations.
 ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only);
+
+/// The same from given initial weights (--init-from); m's sizes are replaced by the weights'.
+ode_problem problem_from_weights(const initial_weights& w, model_options m, const training_options& t, bool drift_only);
 
 }  // namespace twolayer::tool::ode
