@@ -3,6 +3,7 @@
 // 0, and writes the learning curve in train's CSV columns, so the two overlay run for run.
 // Exit codes: 0 done; 1 the flow diverged or ran out of steps (the rows up to there are kept);
 // 2 bad input.
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -24,6 +25,7 @@ struct ode_command_options {
     training_options training;
     bool drift_only = false;
     bool order_columns = false;
+    bool stats = false;
     long reports = 50;
     ode::integrator_options integrator;
     std::string out;
@@ -58,8 +60,13 @@ int run_ode(CLI::App& app, ode_command_options& o) {
         throw usage_error("--t-max", std::to_string(o.training.t_max),
                           "less than one step at N = " + std::to_string(long(problem.params.N)) + " (t counts steps / N)");
     const std::vector<double> times = ode::report_times(o.training.t_max, long(problem.params.N), o.reports);
+    const auto start = std::chrono::steady_clock::now();
     const ode::ode_solution s = ode::solve(problem, times, o.integrator);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     write_output(o, s);
+    if (o.stats)
+        std::fprintf(stderr, "twolayer ode: %zu accepted steps to t = %g in %.3f s\n", s.result.steps, s.result.t_stop,
+                     took.count());
     if (s.result.end == ode::integration_result::status::done) return 0;
     const char* why = s.result.end == ode::integration_result::status::diverged
                           ? "the flow diverged (order parameters beyond 1e100 or not finite)"
@@ -74,6 +81,7 @@ command_main setup_ode(CLI::App& sub) {
     add_model_options(sub, o->model);
     add_training_options(sub, o->training);
     sub.add_flag("--drift-only", o->drift_only, "drop the eta^2 terms (I4, J2; quadratic: C Y C)");
+    sub.add_flag("--stats", o->stats, "print the accepted steps and the integration time to stderr");
     sub.add_flag("--order", o->order_columns, "add the columns Q_i_k (i <= k), R_i_n and v_i (when trained)");
     sub.add_option("--reports", o->reports, "log-spaced report times up to --t-max (plus t = 0), as train's")
         ->check(CLI::Range(1L, 1000000L))
