@@ -57,7 +57,7 @@ int run_ode(CLI::App& app, ode_command_options& o) {
     resolve(app, o.model, o.training);
     const ode::ode_problem problem = problem_of(app, o);
     if (!(o.training.t_max * problem.params.N >= 0.5))
-        throw usage_error("--t-max", std::to_string(o.training.t_max),
+        throw usage_error("--t-max", CLI::detail::to_string(o.training.t_max),
                           "less than one step at N = " + std::to_string(long(problem.params.N)) + " (t counts steps / N)");
     const std::vector<double> times = ode::report_times(o.training.t_max, long(problem.params.N), o.reports);
     const auto start = std::chrono::steady_clock::now();
