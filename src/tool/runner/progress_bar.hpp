@@ -47,7 +47,10 @@ public:
         double done;
         long jobs_done;
     };
+    /// Reads the counts; called from the monitor thread.
     using sampler = std::function<counts()>;
+
+    /// Starts the monitor thread: it draws every `interval` on `out` until destruction.
 
     progress_monitor(std::string label, long total, sampler sample, std::FILE* out,
                      std::chrono::milliseconds interval = std::chrono::milliseconds(250));
