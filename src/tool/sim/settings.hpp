@@ -1,0 +1,49 @@
+// Everything one teacher-student simulation (a chain of `train`) is configured with at run time:
+// the common option groups plus train's own choices, checked once (check_settings) so the chains
+// never meet a value they cannot run.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../common_options.hpp"
+
+namespace twolayer::tool {
+
+/// How a trainer stores an updated value in a narrow format (--rounding).
+enum class rounding_mode { nearest, stochastic };
+
+/// The settings of every chain of one `train` run.
+struct train_settings {
+    model_options model;
+    training_options training;
+    std::string format = "double";  ///< one of format_names()
+    rounding_mode rounding = rounding_mode::nearest;
+    bool master = false;    ///< --master: updates go to a master copy in the compute type
+    long samples = 0;       ///< --samples M: 0 = online SGD, else GD on M samples drawn once
+    long batch = 0;         ///< --batch B: with --samples, 0 = full batch, else mini-batches of B
+    long reports = 50;      ///< --reports: log-spaced report times up to t-max (plus t = 0)
+    long test_samples = 10000;  ///< --test-samples: Monte-Carlo test set size (when eps_g has no closed form)
+};
+
+/// Whether storage and arithmetic of the named format are one type (double, float): nothing is
+/// rounded on a write, so --rounding stochastic and --master do not apply.
+bool format_is_native(const std::string& format);
+
+/// The total number of steps, round(t_max N) (t counts steps / N in every mode).
+std::uint64_t total_steps(const train_settings& s);
+
+/// Throws usage_error for combinations the options' own checks cannot see: less than one step,
+/// --batch without --samples or above it, --rounding stochastic or --master on float/double,
+/// stochastic rounding together with a master copy (the master is stored to nearest).
+void check_settings(const train_settings& s);
+
+/// The report steps: 0, then `reports` times log-spaced from one step to total (rounded to whole
+/// steps, duplicates dropped, the last one exactly total), ascending.
+std::vector<std::uint64_t> report_steps(std::uint64_t total, long reports);
+
+/// Whether eps_g has a closed form for these activations (equal, and erf, relu, quadratic or
+/// linear: teacher/generalization_error.hpp); otherwise it is estimated on a test set.
+bool has_closed_form(activation_id student, activation_id teacher);
+
+}  // namespace twolayer::tool
