@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -43,14 +44,14 @@ void check_settings(const train_settings& s) {
 
 std::vector<std::uint64_t> report_steps(std::uint64_t total, long reports) {
     std::vector<std::uint64_t> out{0};
-    const double lo = 0, hi = std::log(double(total));
-    for (long i = 0; i < reports; ++i) {
+    const double hi = std::log(double(total));
+    for (long i = 0; i < reports && out.back() < total; ++i) {
         const double f = reports == 1 ? 1.0 : double(i) / double(reports - 1);
-        std::uint64_t s = i == reports - 1 ? total : std::uint64_t(std::llround(std::exp(lo + f * (hi - lo))));
-        if (s > total) s = total;
-        if (s > out.back()) out.push_back(s);
+        // Where log spacing is denser than whole steps (the first few), one step apart instead.
+        std::uint64_t s = std::max(std::uint64_t(std::llround(std::exp(f * hi))), out.back() + 1);
+        if (i == reports - 1 || s > total) s = total;
+        out.push_back(s);
     }
-    if (out.back() != total) out.push_back(total);
     return out;
 }
 

@@ -38,8 +38,9 @@ std::uint64_t total_steps(const train_settings& s);
 /// stochastic rounding together with a master copy (the master is stored to nearest).
 void check_settings(const train_settings& s);
 
-/// The report steps: 0, then `reports` times log-spaced from one step to total (rounded to whole
-/// steps, duplicates dropped, the last one exactly total), ascending.
+/// The report steps: 0, then `reports` times log-spaced from one step to total, rounded to whole
+/// steps (one step apart where log spacing is denser than that; fewer when total < reports), the
+/// last one exactly total; strictly ascending.
 std::vector<std::uint64_t> report_steps(std::uint64_t total, long reports);
 
 /// Whether eps_g has a closed form for these activations (equal, and erf, relu, quadratic or
