@@ -6,6 +6,14 @@
 #if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
 #define TL_GUARD_PROPERTY_SMALL 1  // fewer paths and activations: flash (guard_property_check.hpp)
 #endif
+// Under the sanitizers (the host-asan preset) every path runs, with the activations of the small
+// set: ASan and UBSan look for memory and undefined-behaviour errors in the trainers' paths, and the
+// activations differ only in their scalar function, which the plain host build runs here with all
+// seven and the sanitizer build runs in test_activations and test_gradients. All seven under
+// ASan+UBSan made these three files most of that preset's build time.
+#if defined(TL_GUARD_PROPERTY_SMALL) || defined(__SANITIZE_ADDRESS__)
+#define TL_GUARD_PROPERTY_FEW_ACTIVATIONS 1
+#endif
 #define TL_GUARD_PROPERTY_PRINT(...) TL_INFO(__VA_ARGS__)
 #include "guard_property.hpp"
 
