@@ -20,7 +20,8 @@ command_main setup_train(CLI::App& app) {
         "(--seed, j)) and writes the CSV columns chain,t,eps_g,train_loss,eps_g_se,step,refused at --reports "
         "log-spaced times and t = 0. t counts steps / N in every mode: online SGD takes one fresh sample per "
         "step; with --samples M one step is one update on the whole dataset (--batch 0) or on B samples "
-        "(--batch B, taken in order, wrapping around). eps_g is the closed form when --act equals --teacher-act "
+        "(--batch B, taken in order, wrapping around); --data/--labels give the dataset, --teacher the teacher "
+        "(eps_g is NaN with --data and no --teacher). eps_g is the closed form when --act equals --teacher-act "
         "and is erf, relu, quadratic or linear, else a Monte-Carlo mean on --test-samples fixed inputs "
         "(eps_g_se its standard error). A step the guard refuses stops its chain (exit 1; the rows so far are "
         "written).");
@@ -46,9 +47,17 @@ command_main setup_train(CLI::App& app) {
         ->default_str("nearest");
     app.add_option("--master", s->master, "narrow formats: keep master copies in the compute type (true|false)")
         ->capture_default_str();
+    app.add_option("--data", s->files.data, "GD on this dataset, X.npy of shape (M, N), instead of a drawn one");
+    app.add_option("--labels", s->files.labels, "the labels of --data, y.npy of shape (M,)");
+    app.add_option("--teacher", s->files.teacher, "read the teacher from DIR/W_star.npy (P*, N) and DIR/v_star.npy (P*,)");
+    app.add_option("--save-weights", s->files.save_weights,
+                   "write DIR/chain_J/W.npy, v.npy, W_star.npy, v_star.npy (float64) at the end of each chain");
+    app.add_option("--save-order", s->files.save_order,
+                   "write DIR/chain_J/t.npy, Q.npy, R.npy, T.npy (float64): the order parameters at the report times");
     return [&app, s, r] {
         resolve(app, s->model, s->training);
         s->format = r->format;
+        s->given = {app.count("--N") > 0, app.count("--P-star") > 0, app.count("--samples") > 0};
         return run_train(*s, *r);
     };
 }

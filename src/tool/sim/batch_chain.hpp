@@ -1,5 +1,6 @@
 // Gradient-descent chain on a dataset of M samples drawn once (stream `dataset`, label noise from
-// `noise`), stored in the format as the device would store it (labels too: storage_t<F>).
+// `noise`) or read (--data, --labels), stored in the format as the device would store it (labels
+// too: storage_t<F>).
 // Full batch (--batch 0) or mini-batches of B samples taken in order, wrapping around: step s
 // uses samples sB, sB + 1, ... mod M (the samples are i.i.d., so the batches are random; every
 // epoch repeats their order). One step is one update; t = steps / N, as online.
@@ -10,6 +11,7 @@
 #include <limits>
 
 #include "twolayer/train/batch_gd.hpp"
+#include "file_inputs.hpp"
 #include "sample_source.hpp"
 #include "student_chain.hpp"
 
@@ -29,6 +31,12 @@ public:
           M_(index_t(in.settings.samples)), B_(index_t(in.settings.batch)), X_(std::size_t(M_ * in.start.N)),
           y_(std::size_t(M_)), dW_(std::size_t(in.start.P * in.start.N)), dv_(std::size_t(in.start.P)),
           db_(std::size_t(in.start.P)) {
+        if (in.settings.read && in.settings.read->has_data()) {
+            const file_inputs& f = *in.settings.read;  // --data, --labels: stored as drawn ones are
+            for (std::size_t i = 0; i < X_.size(); ++i) X_[i] = format_traits<F>::from_double(f.X[i]);
+            for (std::size_t mu = 0; mu < y_.size(); ++mu) y_[mu] = format_traits<F>::from_double(f.y[mu]);
+            return;
+        }
         sample_source<F> source(in.settings.model.seed, stream_of(in.job, job_stream::dataset),
                                 stream_of(in.job, job_stream::noise), in.settings.training.noise, in.start.N,
                                 in.teacher);

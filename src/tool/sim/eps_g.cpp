@@ -1,11 +1,13 @@
 #include "eps_g.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 
 #include "twolayer/teacher/gaussian_block.hpp"
 #include "twolayer/teacher/generalization_error.hpp"
+#include "file_inputs.hpp"
 
 namespace twolayer::tool {
 
@@ -86,11 +88,13 @@ eps_g_value test_set::measure(chain& c) const {
 }
 
 eps_g_meter::eps_g_meter(const train_settings& s, long job, const initial_weights& start, teacher_network& teacher)
-    : act_(s.model.act), closed_(has_closed_form(s.model.act, s.model.teacher_act)), w_(start) {
-    if (!closed_) test_.emplace_back(s, job, teacher);
+    : act_(s.model.act), defined_(!(s.read && s.read->has_data() && !s.read->has_teacher())),
+      closed_(has_closed_form(s.model.act, s.model.teacher_act)), w_(start) {
+    if (defined_ && !closed_) test_.emplace_back(s, job, teacher);
 }
 
 eps_g_value eps_g_meter::measure(chain& c) {
+    if (!defined_) return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
     if (!closed_) return test_.front().measure(c);
     c.student_weights(w_.W, w_.v);
     return {closed_form_eps_g(act_, w_), 0.0};

@@ -39,7 +39,8 @@ private:
     std::vector<double> labels_;
 };
 
-/// Measures eps_g as the settings call for: the closed form, or the chain's test set.
+/// Measures eps_g as the settings call for: the closed form, or the chain's test set; NaN (value
+/// and se) when the dataset came from --data without --teacher: there is no teacher to compare with.
 class eps_g_meter {
 public:
     eps_g_meter(const train_settings& s, long job, const initial_weights& start, teacher_network& teacher);
@@ -47,7 +48,7 @@ public:
 
 private:
     activation_id act_;
-    bool closed_;
+    bool defined_, closed_;
     initial_weights w_;  // the teacher's weights, and the student's of the last measurement
     std::vector<test_set> test_;  // empty with a closed form
 };

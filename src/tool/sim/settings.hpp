@@ -3,6 +3,7 @@
 // never meet a value they cannot run.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,21 @@ namespace twolayer::tool {
 
 /// How a trainer stores an updated value in a narrow format (--rounding).
 enum class rounding_mode { nearest, stochastic };
+
+/// The .npy files train reads and the directories it writes (docs/TOOL.md, "train").
+struct train_files {
+    std::string data, labels;  ///< --data X.npy (M x N), --labels y.npy (M): the dataset for GD
+    std::string teacher;       ///< --teacher DIR: DIR/W_star.npy (P* x N), DIR/v_star.npy (P*)
+    std::string save_weights;  ///< --save-weights DIR: DIR/chain_J/{W,v,W_star,v_star}.npy at the end
+    std::string save_order;    ///< --save-order DIR: DIR/chain_J/{t,Q,R,T}.npy at the report times
+};
+
+/// Which sizes the command line gave (the others may come from the files).
+struct given_sizes {
+    bool N = false, P_star = false, samples = false;
+};
+
+struct file_inputs;
 
 /// The settings of every chain of one `train` run.
 struct train_settings {
@@ -24,6 +40,9 @@ struct train_settings {
     long batch = 0;         ///< --batch B: with --samples, 0 = full batch, else mini-batches of B
     long reports = 50;      ///< --reports: log-spaced report times up to t-max (plus t = 0)
     long test_samples = 10000;  ///< --test-samples: Monte-Carlo test set size (when eps_g has no closed form)
+    train_files files;
+    given_sizes given;
+    std::shared_ptr<const file_inputs> read;  ///< what the files held (read_file_inputs); null: none
 };
 
 /// Whether storage and arithmetic of the named format are one type (double, float): nothing is

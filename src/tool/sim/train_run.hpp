@@ -19,10 +19,10 @@ extern const char* const train_csv_header;
 /// "chain j: step S (t = T): <the guard's status>", S counting from 0.
 job_result run_train_chain(const train_settings& s, long job, job_progress& progress);
 
-/// Runs every chain (runner options from r) and writes the CSV to r.out (atomic) or stdout;
-/// check_settings first, and the output file is opened before any chain runs, so bad input
-/// fails before work and leaves no file. Returns 0, or 1 when a chain was refused (its message
+/// Runs every chain (runner options from r) and writes the CSV to r.out (atomic) or stdout.
+/// First reads the .npy inputs (read_file_inputs), checks the settings, opens the output file and
+/// creates the output directories, so bad input fails before any work and leaves no file. Returns 0, or 1 when a chain was refused (its message
 /// on stderr; the CSV holds every row written).
-int run_train(const train_settings& s, const run_options& r);
+int run_train(train_settings s, const run_options& r);
 
 }  // namespace twolayer::tool
