@@ -30,6 +30,7 @@ BAD_INPUT = {
     "bad_samples": (["--samples", "-4"], "--samples", "-4"),
     "batch_above_samples": (["--samples", "10", "--batch", "11"], "--batch", "11"),
     "bad_rounding": (["--format", "bf16", "--rounding", "up"], "--rounding", "up"),
+    "bad_second_layer": (["--second-layer", "half"], "--second-layer", "half"),
     "too_few_steps": (["--t-max", "0.001"], "--t-max", "0.001"),
 }
 

@@ -43,10 +43,11 @@ command_main setup_train(CLI::App& app) {
     const std::map<std::string, rounding_mode> roundings = {{"nearest", rounding_mode::nearest},
                                                             {"stochastic", rounding_mode::stochastic}};
     app.add_option("--rounding", s->rounding, "how narrow formats store updates: nearest|stochastic")
-        ->transform(CLI::CheckedTransformer(roundings))
-        ->default_str("nearest");
+        ->transform(CLI::CheckedTransformer(roundings, CLI::ignore_case))
+        ->transform(one_of({"nearest", "stochastic"}))
+        ->option_text("nearest|stochastic=nearest");
     app.add_option("--master", s->master, "narrow formats: keep master copies in the compute type (true|false)")
-        ->capture_default_str();
+        ->default_str("false");
     app.add_option("--data", s->files.data, "GD on this dataset, X.npy of shape (M, N), instead of a drawn one");
     app.add_option("--labels", s->files.labels, "the labels of --data, y.npy of shape (M,)");
     app.add_option("--teacher", s->files.teacher, "read the teacher from DIR/W_star.npy (P*, N) and DIR/v_star.npy (P*,)");
