@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
+#include "runner/mpi_world.hpp"
 #include "usage_error.hpp"
 
 namespace twolayer::tool {
@@ -70,4 +71,7 @@ int run_tool(int argc, char** argv) {
 
 }  // namespace twolayer::tool
 
-int main(int argc, char** argv) { return twolayer::tool::run_tool(argc, argv); }
+int main(int argc, char** argv) {
+    twolayer::tool::mpi_session mpi(argc, argv);  // MPI_Init/Finalize when under mpirun or srun
+    return twolayer::tool::run_tool(argc, argv);
+}

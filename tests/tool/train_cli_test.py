@@ -125,6 +125,23 @@ def check_good_run(tool):
     print("ok")
 
 
+def check_identical_runs(tool, launcher):
+    """The same CSV from 1, 2 and 3 threads, and (launcher given) from 2 MPI ranks."""
+    args = ["--N", "60", "--P", "3", "--t-max", "30", "--reports", "8", "--chains", "7", "--noise", "0.1", "--quiet"]
+    ref = run(tool, args + ["--threads", "1"])
+    if ref.returncode != 0: fail(f"exit {ref.returncode}: {ref.stderr!r}")
+    if ref.stdout.count("\n") != 1 + 7 * 9: fail("rows")
+    for t in ("2", "3"):
+        if run(tool, args + ["--threads", t]).stdout != ref.stdout: fail(f"--threads {t} differs from --threads 1")
+    if launcher:
+        for n, t in (("2", "1"), ("2", "2")):
+            p = subprocess.run(launcher + ["-n", n, tool, "train"] + args + ["--threads", t], capture_output=True,
+                               text=True, timeout=300)
+            if p.returncode != 0: fail(f"mpirun -n {n}: exit {p.returncode}: {p.stderr!r}")
+            if p.stdout != ref.stdout: fail(f"mpirun -n {n} --threads {t} differs from one process")
+    print("ok")
+
+
 def check_help(tool):
     p = subprocess.run([tool, "train", "--help"], capture_output=True, text=True)
     if p.returncode != 0: fail(f"exit {p.returncode}")
@@ -143,6 +160,8 @@ def main():
     elif case == "diverges": check_diverges(tool)
     elif case == "good_run": check_good_run(tool)
     elif case == "help": check_help(tool)
+    elif case == "threads_identical": check_identical_runs(tool, None)
+    elif case == "mpi_identical": check_identical_runs(tool, sys.argv[3:])
     else: fail(f"unknown case {case}")
 
 

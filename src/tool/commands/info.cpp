@@ -7,6 +7,8 @@
 
 #include "../command.hpp"
 #include "../common_options.hpp"
+#include "../job_runner.hpp"
+#include "../runner/mpi_world.hpp"
 
 namespace twolayer::tool {
 namespace {
@@ -20,6 +22,7 @@ command_main setup_info(CLI::App&) {
                                  activation_id::sigmoid, activation_id::linear, activation_id::abs})
             std::printf(" %s", activation_name(id));
         std::printf("\ncores: %u\n", std::thread::hardware_concurrency());
+        std::printf("threads: %ld (--threads 0)\nmpi: %s\n", worker_threads(0), mpi_description().c_str());
         return 0;
     };
 }

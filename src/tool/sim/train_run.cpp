@@ -62,6 +62,7 @@ public:
                 }
             }
             report(done, online ? loss_sum / double(since) : chain_->dataset_loss(), false);
+            if (progress.stopping()) return std::move(out_);  // another job threw: this result is dropped
         }
         return finish(done, step_status::ok);
     }
