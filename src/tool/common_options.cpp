@@ -18,6 +18,18 @@ std::map<std::string, activation_id> activation_map() {
 
 }  // namespace
 
+CLI::Validator one_of(const std::vector<std::string>& names) {
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : "|") + n;
+    return CLI::Validator(
+        [names, list](std::string& value) -> std::string {
+            for (const std::string& n : names)
+                if (CLI::detail::to_lower(value) == CLI::detail::to_lower(n)) return "";
+            return value + " is not one of " + list;
+        },
+        list);
+}
+
 const std::vector<std::string>& format_names() {
     static const std::vector<std::string> names = {"double",       "float",       "f16",          "bf16",
                                                    "q3_12",        "q4_27",       "f16/double",   "bf16/double",
@@ -30,20 +42,30 @@ void add_model_options(CLI::App& app, model_options& m) {
     app.add_option("--P", m.P, "student hidden units")->check(CLI::Range(1L, 10000L))->capture_default_str();
     app.add_option("--P-star", m.P_star, "teacher hidden units")->check(CLI::Range(1L, 10000L))->capture_default_str();
     const auto acts = activation_map();
+    // The names are checked first (a transform added later runs earlier), so a bad one gets
+    // one_of's message; CheckedTransformer's own, and its help text, print the enums' values
+    // ("abs->6"; uint8_t ones as raw characters, a NUL among them).
+    std::vector<std::string> act_list;
+    for (const auto& [name, id] : acts) act_list.push_back(name);
+    const char* act_names = "erf|relu|quadratic|tanh|sigmoid|linear|abs";
     app.add_option("--act", m.act, "student activation")
         ->transform(CLI::CheckedTransformer(acts, CLI::ignore_case))
-        ->default_str(activation_name(m.act));
+        ->transform(one_of(act_list))
+        ->option_text(std::string(act_names) + "=" + activation_name(m.act));
     app.add_option("--teacher-act", m.teacher_act, "teacher activation (default: as --act)")
-        ->transform(CLI::CheckedTransformer(acts, CLI::ignore_case));
+        ->transform(CLI::CheckedTransformer(acts, CLI::ignore_case))
+        ->transform(one_of(act_list))
+        ->option_text(act_names);
     const std::map<std::string, second_layer_init> second = {
         {"one", second_layer_init::one}, {"inv_p", second_layer_init::inv_p}, {"inv_sqrt_p", second_layer_init::inv_sqrt_p}};
     app.add_option("--second-layer", m.second_layer, "initial student second layer: 1, 1/P or 1/sqrt(P)")
-        ->transform(CLI::CheckedTransformer(second))
-        ->default_str("one");
+        ->transform(CLI::CheckedTransformer(second, CLI::ignore_case))
+        ->transform(one_of({"one", "inv_p", "inv_sqrt_p"}))
+        ->option_text("one|inv_p|inv_sqrt_p=one");
     app.add_option("--init-scale", m.init_scale, "standard deviation of the student's first-layer weights")
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
-    app.add_option("--train-v", m.train_v, "train the second layer too (true|false)")->capture_default_str();
+    app.add_option("--train-v", m.train_v, "train the second layer too (true|false)")->default_str("false");
     app.add_option("--seed", m.seed, "base seed; job j draws from streams of (seed, j) only")->capture_default_str();
 }
 

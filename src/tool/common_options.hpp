@@ -10,6 +10,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace twolayer::tool {
@@ -49,6 +50,11 @@ struct run_options {
 /// The number formats the tool runs, as spelled on the command line: double, float, f16, bf16,
 /// q3_12, q4_27, and S/C for storage S with arithmetic in C (e.g. q4_27/double).
 const std::vector<std::string>& format_names();
+
+/// A transform for an option taking one of `names` (any case): another value fails with
+/// "VALUE is not one of a|b|c". Add it after the transform that maps the names (it then runs
+/// first): CLI11's CheckedTransformer prints an enum's values instead of its names.
+CLI::Validator one_of(const std::vector<std::string>& names);
 
 /// Adds --N --P --P-star --act --teacher-act --second-layer --init-scale --train-v --seed.
 void add_model_options(CLI::App& app, model_options& m);

@@ -11,7 +11,10 @@ namespace twolayer::tool {
 
 /// The random streams of one job, gaussian_rng(seed, stream_base(j) + k): the streams of different
 /// jobs never overlap, so a job's numbers do not depend on which thread or rank runs it.
-enum class job_stream : std::uint64_t { teacher = 0, student = 1, samples = 2, noise = 3, test_set = 4, dataset = 5 };
+enum class job_stream : std::uint64_t {
+    teacher = 0, student = 1, samples = 2, noise = 3, test_set = 4, dataset = 5,
+    rounding = 6  ///< the bits of stochastic rounding (train --rounding stochastic)
+};
 constexpr std::uint64_t streams_per_job = 8;
 /// The stream number of stream s of job j.
 constexpr std::uint64_t stream_of(long job, job_stream s) { return std::uint64_t(job) * streams_per_job + std::uint64_t(s); }
