@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -27,14 +28,15 @@ struct ode_command_options {
     bool order_columns = false;
     bool stats = false;
     long reports = 50;
+    long chains = 1;
     ode::integrator_options integrator;
     std::string out;
     std::string init_from;  ///< a directory of W.npy, v.npy, W_star.npy, v_star.npy
 };
 
-// The problem: from --init-from's weights, or from the weights train draws for chain 0.
-ode::ode_problem problem_of(CLI::App& app, const ode_command_options& o) {
-    if (o.init_from.empty()) return ode::problem_from_options(o.model, o.training, o.drift_only);
+// The problem of chain j: from --init-from's weights, or from the weights train draws for chain j.
+ode::ode_problem problem_of(CLI::App& app, const ode_command_options& o, long chain) {
+    if (o.init_from.empty()) return ode::problem_from_options(o.model, o.training, o.drift_only, chain);
     ode::check_activations(o.model);
     const initial_weights w = ode::read_initial_weights(o.init_from);
     ode::check_sizes_agree(w, o.model, app.count("--N") > 0, app.count("--P") > 0, app.count("--P-star") > 0);
@@ -42,7 +44,7 @@ ode::ode_problem problem_of(CLI::App& app, const ode_command_options& o) {
 }
 
 // The CSV to --out (atomically) or to standard output.
-void write_output(const ode_command_options& o, const ode::ode_solution& s) {
+void write_output(const ode_command_options& o, const std::vector<ode::ode_solution>& s) {
     if (o.out.empty()) {
         ode::write_csv(std::cout, s, o.order_columns, o.model.train_v);
         std::cout.flush();
@@ -53,27 +55,42 @@ void write_output(const ode_command_options& o, const ode::ode_solution& s) {
     f.commit();
 }
 
-int run_ode(CLI::App& app, ode_command_options& o) {
-    resolve(app, o.model, o.training);
-    const ode::ode_problem problem = problem_of(app, o);
-    if (!(o.training.t_max * problem.params.N >= 0.5))
-        throw usage_error("--t-max", CLI::detail::to_string(o.training.t_max),
-                          "less than one step at N = " + std::to_string(long(problem.params.N)) + " (t counts steps / N)");
-    const std::vector<double> times = ode::report_times(o.training.t_max, long(problem.params.N), o.reports);
-    const auto start = std::chrono::steady_clock::now();
-    const ode::ode_solution s = ode::solve(problem, times, o.integrator);
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    write_output(o, s);
-    if (o.stats)
-        std::fprintf(stderr, "twolayer ode: %zu accepted steps to t = %g in %.3f s\n", s.result.steps, s.result.t_stop,
-                     took.count());
-    if (s.result.end == ode::integration_result::status::done) return 0;
-    const char* why = s.result.end == ode::integration_result::status::diverged
+// One line on stderr for a chain whose integration stopped early; false if it did.
+bool report_early_stop(long chain, const ode::integration_result& r) {
+    if (r.end == ode::integration_result::status::done) return false;
+    const char* why = r.end == ode::integration_result::status::diverged
                           ? "the flow diverged (order parameters beyond 1e100 or not finite)"
                           : "the step budget ran out (a stiff flow? loosen --rtol/--atol)";
-    std::fprintf(stderr, "twolayer ode: %s at t = %g after %zu steps; the reports up to there are written\n", why,
-                 s.result.t_stop, s.result.steps);
-    return 1;
+    std::fprintf(stderr, "twolayer ode: chain %ld: %s at t = %g after %zu steps; the reports up to there are written\n",
+                 chain, why, r.t_stop, r.steps);
+    return true;
+}
+
+int run_ode(CLI::App& app, ode_command_options& o) {
+    resolve(app, o.model, o.training);
+    if (!o.init_from.empty() && o.chains != 1)
+        throw usage_error("--chains", std::to_string(o.chains), "--init-from gives one initial state: one chain");
+    std::vector<ode::ode_problem> problems;
+    for (long j = 0; j < o.chains; ++j) problems.push_back(problem_of(app, o, j));
+    const long N = long(problems.front().params.N);
+    if (!(o.training.t_max * double(N) >= 0.5))
+        throw usage_error("--t-max", CLI::detail::to_string(o.training.t_max),
+                          "less than one step at N = " + std::to_string(N) + " (t counts steps / N)");
+    const std::vector<double> times = ode::report_times(o.training.t_max, N, o.reports);
+    std::vector<ode::ode_solution> solutions;
+    int status = 0;
+    for (long j = 0; j < o.chains; ++j) {
+        const auto start = std::chrono::steady_clock::now();
+        solutions.push_back(ode::solve(problems[std::size_t(j)], times, o.integrator));
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        const ode::integration_result& r = solutions.back().result;
+        if (o.stats)
+            std::fprintf(stderr, "twolayer ode: chain %ld: %zu accepted steps to t = %g in %.3f s\n", j, r.steps,
+                         r.t_stop, took.count());
+        if (report_early_stop(j, r)) status = 1;
+    }
+    write_output(o, solutions);
+    return status;
 }
 
 command_main setup_ode(CLI::App& sub) {
@@ -81,6 +98,10 @@ command_main setup_ode(CLI::App& sub) {
     add_model_options(sub, o->model);
     add_training_options(sub, o->training);
     sub.add_flag("--drift-only", o->drift_only, "drop the eta^2 terms (I4, J2; quadratic: C Y C)");
+    sub.add_option("--chains", o->chains,
+                   "chains 0 .. C-1, each from the initial weights train draws for that chain (as train's --chains)")
+        ->check(CLI::Range(1L, 100000L))
+        ->capture_default_str();
     sub.add_flag("--stats", o->stats, "print the accepted steps and the integration time to stderr");
     sub.add_flag("--order", o->order_columns, "add the columns Q_i_k (i <= k), R_i_n and v_i (when trained)");
     sub.add_option("--reports", o->reports, "log-spaced report times up to --t-max (plus t = 0), as train's")

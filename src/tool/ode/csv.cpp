@@ -26,8 +26,8 @@ void write_header(std::ostream& out, const order_state& s, bool order_columns, b
     out << '\n';
 }
 
-void write_row(std::ostream& out, const ode_report& r, bool order_columns, bool train_v) {
-    out << "0," << num(r.t) << ',' << num(r.eps_g);
+void write_row(std::ostream& out, long chain, const ode_report& r, bool order_columns, bool train_v) {
+    out << chain << ',' << num(r.t) << ',' << num(r.eps_g);
     if (order_columns) {
         const order_state& s = r.state;
         for (long i = 0; i < s.P(); ++i)
@@ -41,10 +41,14 @@ void write_row(std::ostream& out, const ode_report& r, bool order_columns, bool 
 
 }  // namespace
 
-void write_csv(std::ostream& out, const ode_solution& solution, bool order_columns, bool train_v) {
-    if (solution.reports.empty()) return;
-    write_header(out, solution.reports.front().state, order_columns, train_v);
-    for (const ode_report& r : solution.reports) write_row(out, r, order_columns, train_v);
+void write_csv(std::ostream& out, const std::vector<ode_solution>& chains, bool order_columns, bool train_v) {
+    const ode_report* first = nullptr;
+    for (const ode_solution& c : chains)
+        if (!first && !c.reports.empty()) first = &c.reports.front();
+    if (!first) return;
+    write_header(out, first->state, order_columns, train_v);
+    for (std::size_t j = 0; j < chains.size(); ++j)
+        for (const ode_report& r : chains[j].reports) write_row(out, long(j), r, order_columns, train_v);
 }
 
 }  // namespace twolayer::tool::ode

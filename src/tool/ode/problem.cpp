@@ -36,9 +36,9 @@ void check_activations(const model_options& m) {
                               activation_name(m.act) + ")");
 }
 
-ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only) {
+ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only, long chain) {
     check_activations(m);
-    return problem_from_weights(draw_initial_weights(m, 0), m, t, drift_only);
+    return problem_from_weights(draw_initial_weights(m, chain), m, t, drift_only);
 }
 
 ode_problem problem_from_weights(const initial_weights& w, model_options m, const training_options& t, bool drift_only) {

@@ -1,5 +1,5 @@
 // From the command line to an ODE problem: which flow, the learning rule, and the initial order
-// parameters of the very weights `twolayer train --seed S` starts chain 0 from.
+// parameters of the very weights `twolayer train --seed S` starts a chain from.
 #pragma once
 #include "../common_options.hpp"
 #include "../sim/initial_weights.hpp"
@@ -18,9 +18,9 @@ ode_params params_of(const model_options& m, const training_options& t, bool dri
 /// or a --teacher-act that differs from --act.
 void check_activations(const model_options& m);
 
-/// The problem for the options, from job 0's initial weights (draw_initial_weights), after
-/// check_activations.
-ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only);
+/// The problem for the options, from the initial weights of job `chain` (draw_initial_weights,
+/// as `train` draws them for that chain), after check_activations.
+ode_problem problem_from_options(const model_options& m, const training_options& t, bool drift_only, long chain = 0);
 
 /// The same from given initial weights (--init-from); m's sizes are replaced by the weights'.
 ode_problem problem_from_weights(const initial_weights& w, model_options m, const training_options& t, bool drift_only);
