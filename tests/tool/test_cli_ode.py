@@ -56,6 +56,28 @@ with temp_dir() as d:
     check(rows[-1][2] < 0.5 * rows[0][2], f"ode: eps_g did not fall: {rows[0][2]} -> {rows[-1][2]}")
     check(not [f for f in os.listdir(d) if ".tmp." in f], "ode: a temporary remains")
 
+    # --chains 3: chain j starts from train's chain j (its t = 0 error is train's), chain 0 as alone
+    os.remove(out)
+    code, text, err = run(tool, ["ode"] + base[:-2] + ["--reports", "5", "--lr", "1", "--init-scale", "0.5", "--chains", "3"])
+    check(code == 0 and err == "", f"ode --chains 3: exit {code}, stderr {err!r}")
+    lines = text.splitlines()
+    rows3 = [[float(x) for x in l.split(",")] for l in lines[1:]]
+    check(sorted({r[0] for r in rows3}) == [0, 1, 2] and len(rows3) == 3 * 6, "ode --chains 3: 6 rows for each of chains 0, 1, 2")
+    code, text1, _ = run(tool, ["ode"] + base[:-2] + ["--reports", "5", "--lr", "1", "--init-scale", "0.5"])
+    check(code == 0 and text1.splitlines() == lines[:7], "ode --chains 3: chain 0 differs from a one-chain run")
+    code, ttext, err = run(tool, ["train"] + base[:-2] + ["--reports", "5", "--lr", "1", "--init-scale", "0.5", "--chains", "3",
+                                                          "--quiet"])
+    trows = [l.split(",") for l in ttext.splitlines()]
+    tcol = trows[0].index("eps_g")
+    t0 = {int(r[0]): float(r[tcol]) for r in trows[1:] if float(r[1]) == 0}
+    for r in rows3:
+        if r[1] == 0:
+            check(abs(r[2] - t0.get(int(r[0]), -1)) < 1e-9 * r[2],
+                  f"ode --chains 3: chain {int(r[0])} starts at {r[2]}, train's at {t0.get(int(r[0]))}")
+    check(len({r[2] for r in rows3 if r[1] == 0}) == 3, "ode --chains 3: the chains start from the same point")
+    line = expect_bad_input(tool, "ode", base + ["--chains", "0"], d, out)
+    check("--chains" in line, f"ode --chains 0: {line!r}")
+
     # --order: Q (upper triangle), R, and v when the second layer trains; eps_g from stdout agrees
     code, text, _ = run(tool, ["ode", "--N", "200", "--P", "3", "--P-star", "2", "--t-max", "20", "--order", "--train-v", "true", "--reports", "5"])
     lines = text.splitlines()
@@ -112,6 +134,8 @@ with temp_dir() as d:
     np.save(os.path.join(init, "W.npy"), W)
     line = expect_bad_input(tool, "ode", ["--init-from", init, "--P", "4", "--out", out], d, out)
     check(line.startswith("twolayer ode: --P 4: contradicts --init-from"), f"ode --init-from --P: {line!r}")
+    line = expect_bad_input(tool, "ode", ["--init-from", init, "--chains", "2", "--out", out], d, out)
+    check("--chains 2" in line, f"ode --init-from --chains 2: {line!r}")
     line = expect_bad_input(tool, "ode", ["--init-from", os.path.join(d, "nowhere"), "--out", out], d, out)
     check("--init-from" in line, f"ode --init-from missing dir: {line!r}")
     line = expect_bad_input(tool, "ode", ["--N", "100", "--t-max", "0.001", "--out", out], d, out)
