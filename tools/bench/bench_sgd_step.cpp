@@ -257,10 +257,12 @@ TL_BENCH_N(float, 32)
 TL_BENCH_N(float, 128)
 TL_BENCH_N(float, 512)
 TL_BENCH_N(float, 2048)
+TL_BENCH_SHAPE(float, 1000, 8)  // the research tool's case (twolayer train --N 1000 --P 8)
 TL_BENCH_N(double, 32)
 TL_BENCH_N(double, 128)
 TL_BENCH_N(double, 512)
 TL_BENCH_N(double, 2048)
+TL_BENCH_SHAPE(double, 1000, 8)
 
 }  // namespace
 
