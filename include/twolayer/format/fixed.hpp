@@ -26,7 +26,17 @@ struct q_name_buf {
 };
 }  // namespace detail
 
-// Event counters per fixed-point type (single-threaded firmware; read and reset them between runs).
+// Where the platform has threads (a hosted OS: the research tool runs chains on several threads),
+// each thread has its own counters, so counting is no data race and a thread reads the events of
+// its own work; on bare metal (no thread-local storage without an OS) there is one instance.
+#if defined(__linux__) || defined(__APPLE__) || defined(_WIN32)
+#define TWOLAYER_FIXED_COUNTERS_STORAGE thread_local
+#else
+#define TWOLAYER_FIXED_COUNTERS_STORAGE
+#endif
+
+// Event counters per fixed-point type (per thread on a hosted OS, above; read and reset them
+// between runs).
 struct fixed_counters {
     std::uint32_t saturations = 0;  // results clamped to the range
     std::uint32_t invalid = 0;      // NaN converted (gives 0)
@@ -62,8 +72,9 @@ public:
     explicit operator double() const { return to_double(); }
     explicit operator float() const { return float(to_double()); }
 
+    /// This type's event counters (the calling thread's on a hosted OS).
     static fixed_counters& counters() {
-        static fixed_counters c;
+        static TWOLAYER_FIXED_COUNTERS_STORAGE fixed_counters c;
         return c;
     }
 
