@@ -6,6 +6,7 @@
 
 #include "tool/ode/integrate.hpp"
 #include "tool/ode/solve.hpp"
+#include "tool/sim/settings.hpp"
 
 namespace {
 
@@ -97,6 +98,11 @@ TEST(ode_report_times, are_trains_steps_over_N) {
     EXPECT_DOUBLE_EQ(t[5], 10);
     // more reports than steps: every step once
     EXPECT_EQ(report_times(0.03, 100, 50), (std::vector<double>{0, 0.01, 0.02, 0.03}));
+    // where log spacing is denser than whole steps, one step apart, as train's (not repeats dropped)
+    const std::vector<std::uint64_t> steps = twolayer::tool::report_steps(400000, 60);
+    const std::vector<double> ode = report_times(400, 1000, 60);
+    ASSERT_EQ(ode.size(), steps.size());
+    for (std::size_t i = 0; i < steps.size(); ++i) EXPECT_DOUBLE_EQ(ode[i], double(steps[i]) / 1000) << i;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "eps_g.hpp"
+#include "../sim/settings.hpp"
 
 namespace twolayer::tool::ode {
 
@@ -49,18 +50,10 @@ ode_solution solve(const ode_problem& problem, const std::vector<double>& times,
 }
 
 std::vector<double> report_times(double t_max, long N, long reports) {
+    // train's own report steps (sim/settings.hpp), so the two CSVs share every t
     const std::uint64_t total = std::uint64_t(std::llround(t_max * double(N)));
-    std::vector<std::uint64_t> steps{0};
-    const double hi = std::log(double(total));
-    for (long i = 0; i < reports; ++i) {
-        const double f = reports == 1 ? 1.0 : double(i) / double(reports - 1);
-        std::uint64_t st = i == reports - 1 ? total : std::uint64_t(std::llround(std::exp(f * hi)));
-        if (st > total) st = total;
-        if (st > steps.back()) steps.push_back(st);
-    }
-    if (steps.back() != total) steps.push_back(total);
     std::vector<double> t;
-    for (std::uint64_t st : steps) t.push_back(double(st) / double(N));
+    for (std::uint64_t st : report_steps(total, reports)) t.push_back(double(st) / double(N));
     return t;
 }
 

@@ -34,9 +34,8 @@ system_fn make_system(const ode_problem& problem);
 /// Integrates `problem` from times.front() = 0 to times.back(), reporting at every time.
 ode_solution solve(const ode_problem& problem, const std::vector<double>& times, const integrator_options& options);
 
-/// The report times of `twolayer train` for the same run, so the two CSVs share their t column:
-/// 0, then `reports` step counts log-spaced from one step to round(t_max N), rounded to whole
-/// steps, repeats dropped, the last exactly the total; t = steps / N.
+/// The report times of `twolayer train` for the same run (its `report_steps`, divided by N), so
+/// the two CSVs share their t column.
 std::vector<double> report_times(double t_max, long N, long reports);
 
 }  // namespace twolayer::tool::ode
