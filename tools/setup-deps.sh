@@ -3,6 +3,7 @@
 #   tools/setup-deps.sh            host build and tests
 #   tools/setup-deps.sh --arm      plus the ARM cross compilers and QEMU
 #   tools/setup-deps.sh --bench    plus Eigen and Google Benchmark (tools/bench)
+#   tools/setup-deps.sh --experiments  plus SciPy (the analysis scripts of tools/experiments)
 set -euo pipefail
 pkgs=(cmake ninja-build g++ python3 libgtest-dev libxtensor-dev libxsimd-dev xtl-dev
       python3-numpy python3-matplotlib libcli11-dev libboost-dev libopenmpi-dev openmpi-bin)
@@ -12,7 +13,8 @@ for a in "$@"; do
                   picolibc-arm-none-eabi g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
                   qemu-user qemu-system-arm) ;;
     --bench) pkgs+=(libeigen3-dev libbenchmark-dev) ;;
-    *) echo "setup-deps: unknown option '$a' (use --arm, --bench)" >&2; exit 2 ;;
+    --experiments) pkgs+=(python3-scipy) ;;
+    *) echo "setup-deps: unknown option '$a' (use --arm, --bench, --experiments)" >&2; exit 2 ;;
   esac
 done
 missing=()
