@@ -141,5 +141,88 @@ double loss_and_gradient(Act g, const W& w, const V& v, const WT& wt, const VT& 
     return e;
 }
 
+// Which parameters the population Hessian is taken over, in the order [W row-major | v].
+struct hessian_blocks {
+    bool first_layer = true;
+    bool second_layer = false;
+};
+
+/// The number of parameters in the population Hessian for P units of N inputs.
+constexpr index_t hessian_dimension(index_t P, index_t N, hessian_blocks b) {
+    return (b.first_layer ? P * N : 0) + (b.second_layer ? P : 0);
+}
+
+/// Doubles of workspace population_hessian needs: two gradients (P x N + P each) and the scratch.
+constexpr index_t hessian_workspace_size(index_t P, index_t PT, index_t N) {
+    return 2 * (P * N + P) + population_scratch_size(P, PT);
+}
+
+namespace detail {
+// Parameter k of the layout [W | v] (k < P N: W row-major; else v), as a reference.
+template <class W, class V>
+double& parameter(const W& w, const V& v, hessian_blocks b, index_t k) {
+    const index_t pn = b.first_layer ? w.rows() * w.cols() : 0;
+    if (k < pn) return w(k / w.cols(), k % w.cols());
+    return v[k - pn];
+}
+// The gradient at the current (w, v) into g, in the layout.
+template <class Act, class W, class V, class WT, class VT>
+void gradient_in_layout(Act a, const W& w, const V& v, const WT& wt, const VT& vt, hessian_blocks b, double* g,
+                        double* scratch, index_t scratch_size) {
+    const index_t P = w.rows(), N = w.cols();
+    mat_view<double> gw(g, P, N);
+    vec_view<double> gv(g + P * N, P);
+    loss_and_gradient(a, w, v, wt, vt, gw, gv, vec_view<double>(scratch, scratch_size));
+    if (!b.first_layer)
+        for (index_t i = 0; i < P; ++i) g[i] = g[P * N + i];  // v's block first when W is not in the layout
+}
+}  // namespace detail
+
+/// The population Hessian over the blocks b, by central differences of the exact gradient:
+/// column k = (grad(theta + h e_k) - grad(theta - h e_k)) / (2 h), symmetrised. (Exact second
+/// derivatives would need the kernels' second derivatives; the differences of an exact gradient
+/// have error O(h^2) from the third derivative and O(eps / h) from rounding.) The same is done with
+/// step 2h, and the return value is max |H_h - H_2h| / 3, the leading error of H_h (Richardson), so
+/// the caller knows how far to trust an eigenvalue near zero. w and v are perturbed in place and
+/// restored bit for bit. h: a step of 1e-4 suits parameters of order one.
+/// out: a dim x dim view (hessian_dimension); work: hessian_workspace_size(P, PT, N) doubles.
+template <class Act, class W, class V, class WT, class VT, class H, index_t EW>
+double hessian(Act a, const W& w, const V& v, const WT& wt, const VT& vt, hessian_blocks b, double h, const H& out,
+               vec_view<double, EW> work) {
+    const index_t P = w.rows(), PT = wt.rows(), N = w.cols();
+    const index_t dim = hessian_dimension(P, N, b), len = P * N + P;
+    double* up = work.data();
+    double* down = up + len;
+    double* scratch = down + len;
+    const index_t ss = population_scratch_size(P, PT);
+    double err = 0;
+    for (index_t k = 0; k < dim; ++k) {
+        double& x = detail::parameter(w, v, b, k);
+        const double keep = x;
+        for (int pass = 0; pass < 2; ++pass) {
+            const double step = pass == 0 ? h : 2 * h;
+            x = keep + step;
+            detail::gradient_in_layout(a, w, v, wt, vt, b, up, scratch, ss);
+            x = keep - step;
+            detail::gradient_in_layout(a, w, v, wt, vt, b, down, scratch, ss);
+            x = keep;
+            for (index_t r = 0; r < dim; ++r) {
+                const double d = (up[r] - down[r]) / (2 * step);
+                if (pass == 0) {
+                    out(r, k) = d;
+                } else {
+                    err = std::fmax(err, std::fabs(out(r, k) - d) / 3);
+                }
+            }
+        }
+    }
+    for (index_t r = 0; r < dim; ++r)
+        for (index_t k = r + 1; k < dim; ++k) {
+            err = std::fmax(err, std::fabs(out(r, k) - out(k, r)) / 2);
+            out(r, k) = out(k, r) = 0.5 * (out(r, k) + out(k, r));
+        }
+    return err;
+}
+
 }  // namespace population
 }  // namespace twolayer
