@@ -6,13 +6,13 @@
 #   tools/setup-deps.sh --experiments  plus SciPy (the analysis scripts of tools/experiments)
 set -euo pipefail
 pkgs=(cmake ninja-build g++ python3 libgtest-dev libxtensor-dev libxsimd-dev xtl-dev
-      python3-numpy python3-matplotlib libcli11-dev libboost-dev libopenmpi-dev openmpi-bin)
+      python3-numpy python3-matplotlib libcli11-dev libboost-dev libeigen3-dev libopenmpi-dev openmpi-bin)
 for a in "$@"; do
   case "$a" in
     --arm) pkgs+=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib
                   picolibc-arm-none-eabi g++-aarch64-linux-gnu g++-arm-linux-gnueabihf
                   qemu-user qemu-system-arm) ;;
-    --bench) pkgs+=(libeigen3-dev libbenchmark-dev) ;;
+    --bench) pkgs+=(libbenchmark-dev) ;;
     --experiments) pkgs+=(python3-scipy) ;;
     *) echo "setup-deps: unknown option '$a' (use --arm, --bench, --experiments)" >&2; exit 2 ;;
   esac
