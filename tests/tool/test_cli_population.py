@@ -1,8 +1,11 @@
 """End-to-end tests of `twolayer population`: bad input (exit 2, one line naming the option, no file
 left), the CSV and the fractions line, results independent of the thread count, each row's class
 consistent with its numbers, and two points whose class is known without running any descent:
-W = 0 of a quadratic student (the gradient vanishes and the teacher directions curve down: a
-saddle) and a point on the quadratic zero-loss manifold W = O W* (a global minimum).
+W = 0 of a quadratic student (the gradient vanishes and every direction curves down: eigenvalues
+-(2/N)(tr T + 2) on the P P* teacher directions and -(2/N) tr T on the P (N - P*) others, here
+-1.6 and -0.8) and a point on the quadratic zero-loss manifold W = O W* (a global minimum with
+(P - P*) N + P* (P* - 1) / 2 zero modes: the rows O_perp B that leave W^T W unchanged to first order,
+and the rotations within O's span; here 11), both from --eigenvalues.
 Usage: test_cli_population.py PATH_TO_TWOLAYER"""
 import csv
 import os
@@ -73,11 +76,20 @@ with temp_dir() as d:
         check(code == 0 and f.read() == one_thread, "population: --threads 2 differs from --threads 1")
 
     # W = 0 of a quadratic student: no descent (--steps 0), a saddle with a negative eigenvalue
+    eig = os.path.join(d, "eig.csv")
+
+    def spectrum():
+        with open(eig, newline="") as f:
+            return np.array([float(r["eigenvalue"]) for r in csv.DictReader(f)])
+
     code, so, err = run(tool, ["population", "--act", "quadratic", "--init-from", good, "--restarts", "1",
-                               "--steps", "0", "--out", out, "--quiet"])
+                               "--steps", "0", "--out", out, "--quiet", "--eigenvalues", eig])
     rows = read_rows(out)
     check(code == 0 and rows[0]["class"] == "saddle" and float(rows[0]["min_eig"]) < -0.1,
           f"population: quadratic W = 0: {rows}")
+    ev, tol = spectrum(), 100 * float(rows[0]["hessian_error"])
+    # P = N = P* = 3 here: 9 teacher directions at -(2/3)(3 + 2) = -10/3, none orthogonal
+    check(len(ev) == 9 and np.all(np.abs(ev + 10 / 3) < tol + 1e-9), f"population: W = 0 spectrum {ev}")
     # a point of the zero-loss manifold for P = 4 > P* = 2: W = O W* with orthonormal columns O
     rng = np.random.default_rng(3)
     O, _ = np.linalg.qr(rng.normal(size=(4, 2)))
@@ -86,8 +98,14 @@ with temp_dir() as d:
     Ws[0, 0] = Ws[1, 1] = np.sqrt(N)
     man = save(os.path.join(d, "manifold"), O @ Ws, np.ones(4), Ws, np.ones(2))
     code, so, err = run(tool, ["population", "--act", "quadratic", "--init-from", man, "--restarts", "1",
-                               "--steps", "0", "--out", out, "--quiet"])
+                               "--steps", "0", "--out", out, "--quiet", "--eigenvalues", eig])
     rows = read_rows(out)
     check(code == 0 and rows[0]["class"] == "global" and float(rows[0]["loss"]) < 1e-12,
           f"population: quadratic on the zero-loss manifold: {rows}")
+    ev, tol = spectrum(), 100 * float(rows[0]["hessian_error"])
+    zero = int(np.sum(np.abs(ev) < tol))
+    check(len(ev) == 20 and zero == (4 - 2) * N + 2 * 1 // 2 and ev.min() > -tol and ev[zero] > 0.1,
+          f"population: manifold spectrum {ev} ({zero} zero modes, tolerance {tol})")
+    line = expect_bad_input(tool, "population", base + ["--eigenvalues", eig + "2"], d, eig + "2")
+    check("--restarts" in line, f"population --eigenvalues with 4 restarts: {line!r}")
 finish("tool_cli_population")

@@ -33,6 +33,7 @@ struct population_options {
     long restarts = 100;
     run_options run;
     std::string init_from;
+    std::string eigenvalues;  ///< --eigenvalues: every Hessian eigenvalue of the one restart's end
 };
 
 const char* const csv_header = "restart,loss,min_eig,max_eig,class,steps,grad_norm,hessian_error\n";
@@ -71,6 +72,8 @@ void check_options(CLI::App& app, population_options& o) {
     if (o.teacher == "orthonormal" && o.model.N < o.model.P_star)
         throw usage_error("--N", std::to_string(o.model.N),
                           "an orthonormal teacher needs N >= --P-star (" + std::to_string(o.model.P_star) + ")");
+    if (!o.eigenvalues.empty() && o.restarts != 1)
+        throw usage_error("--restarts", std::to_string(o.restarts), "--eigenvalues writes one spectrum: one restart");
     if (!o.init_from.empty() && o.restarts != 1)
         throw usage_error("--restarts", std::to_string(o.restarts), "--init-from gives one starting point: one restart");
     o.gd.act = o.model.act;
@@ -100,8 +103,10 @@ int run_population(CLI::App& app, population_options& o) {
         const initial_weights w = ode::read_initial_weights(o.init_from);
         ode::check_sizes_agree(w, o.model, app.count("--N") > 0, app.count("--P") > 0, app.count("--P-star") > 0);
     }
-    std::optional<atomic_file> file;
+    std::optional<atomic_file> file, spectrum;
     if (!o.run.out.empty() && is_writer()) file.emplace(o.run.out, "--out");
+    if (!o.eigenvalues.empty() && is_writer()) spectrum.emplace(o.eigenvalues, "--eigenvalues");
+    std::vector<double> eigenvalues;  // restart 0's (the only one with --eigenvalues)
     std::vector<population_gd::end_class> classes(std::size_t(o.restarts));
     runner_options ro;
     ro.threads = o.run.threads;
@@ -111,7 +116,9 @@ int run_population(CLI::App& app, population_options& o) {
         o.restarts,
         [&](long j, job_progress& p) {
             initial_weights w = start_of(o, j);
-            return job_result{csv_row(j, population_gd::descend_and_classify(w, o.gd, p)), false, ""};
+            population_gd::outcome r = population_gd::descend_and_classify(w, o.gd, p);
+            if (j == 0) eigenvalues = std::move(r.eigenvalues);  // one job writes it, before the runner returns
+            return job_result{csv_row(j, r), false, ""};
         },
         ro);
     if (!is_writer()) return 0;
@@ -127,6 +134,15 @@ int run_population(CLI::App& app, population_options& o) {
     for (const job_result& j : results) os << j.rows;
     if (file) file->commit();
     else std::cout.flush();
+    if (spectrum) {
+        spectrum->stream() << "index,eigenvalue\n";
+        char line[64];
+        for (std::size_t i = 0; i < eigenvalues.size(); ++i) {
+            std::snprintf(line, sizeof line, "%zu,%.17g\n", i, eigenvalues[i]);
+            spectrum->stream() << line;
+        }
+        spectrum->commit();
+    }
     std::fprintf(file ? stdout : stderr, "%s\n", summary(classes).c_str());
     return 0;
 }
@@ -166,6 +182,8 @@ command_main setup_population(CLI::App& sub) {
     sub.add_flag("--quiet", o->run.quiet, "no progress bar");
     sub.add_option("--init-from", o->init_from,
                    "descend from the weights in DIR (W.npy, v.npy, W_star.npy, v_star.npy) instead of drawing them; one restart");
+    sub.add_option("--eigenvalues", o->eigenvalues,
+                   "write every eigenvalue of the end point's population Hessian to this CSV (index,eigenvalue; one restart)");
     return [&sub, o] { return run_population(sub, *o); };
 }
 

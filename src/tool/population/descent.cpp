@@ -71,9 +71,9 @@ void spectrum(views& m, const settings& s, outcome& o) {
     std::vector<double> h(dim * dim), work(population::hessian_workspace_size(P, PT, N));
     o.hessian_error = population::hessian(Act{}, m.W, m.v, m.Ws, m.vs, b, s.hessian_step, mat_view<double>(h.data(), dim, dim),
                                           vec_view<double>(work.data(), work.size()));
-    const extreme_eigenvalues e = symmetric_extremes(h, long(dim));
-    o.min_eig = e.min;
-    o.max_eig = e.max;
+    o.eigenvalues = symmetric_eigenvalues(h, long(dim));
+    o.min_eig = o.eigenvalues.front();
+    o.max_eig = o.eigenvalues.back();
 }
 
 void classify(const settings& s, outcome& o) {

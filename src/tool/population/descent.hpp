@@ -3,6 +3,7 @@
 // and the population Hessian's extreme eigenvalues. One restart is one job of the runner.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "../job_runner.hpp"
 #include "../sim/initial_weights.hpp"
@@ -31,6 +32,7 @@ struct outcome {
     double loss = 0;
     double min_eig = 0, max_eig = 0;  ///< extreme eigenvalues of the population Hessian there
     double hessian_error = 0;         ///< the Hessian's estimated entry error (Richardson)
+    std::vector<double> eigenvalues;  ///< every eigenvalue of the Hessian there, ascending
     double grad_norm = 0;             ///< max |N grad| at the end
     long steps = 0;                   ///< steps taken
     end_class cls = end_class::not_converged;

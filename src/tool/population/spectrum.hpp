@@ -5,10 +5,7 @@
 
 namespace twolayer::tool::population_gd {
 
-/// The smallest and largest eigenvalue of the symmetric dim x dim matrix h (row-major).
-struct extreme_eigenvalues {
-    double min = 0, max = 0;
-};
-extreme_eigenvalues symmetric_extremes(const std::vector<double>& h, long dim);
+/// Every eigenvalue of the symmetric dim x dim matrix h (row-major), ascending.
+std::vector<double> symmetric_eigenvalues(const std::vector<double>& h, long dim);
 
 }  // namespace twolayer::tool::population_gd
