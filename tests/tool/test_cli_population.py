@@ -16,7 +16,7 @@ import numpy as np
 from cli_check import check, expect_bad_input, finish, run, temp_dir
 
 tool = sys.argv[1]
-CLASSES = {"global", "spurious_minimum", "saddle", "not_converged"}
+CLASSES = {"global", "spurious_minimum", "saddle", "not_converged", "diverged"}
 
 
 def read_rows(path):
@@ -68,12 +68,19 @@ with temp_dir() as d:
             check(lo < 0, f"population: a saddle with min_eig {lo}")
         if cls == "spurious_minimum":
             check(lo > -1e-6 * abs(float(r["max_eig"])) - 100 * float(r["hessian_error"]), f"population: minimum with {lo}")
-    check(so.startswith("global ") and "(" in so and so.count(",") == 3, f"population: fractions line {so!r}")
+    check(so.startswith("global ") and "(" in so and so.count(",") == 4, f"population: fractions line {so!r}")
     with open(out, "rb") as f:
         one_thread = f.read()
     code, _, _ = run(tool, ["population"] + base + ["--threads", "2"])
     with open(out, "rb") as f:
         check(code == 0 and f.read() == one_thread, "population: --threads 2 differs from --threads 1")
+
+    # a step too large diverges: exit 1, the row says diverged, one stderr line names the restart
+    code, so, err = run(tool, ["population", "--P", "20", "--P-star", "20", "--restarts", "1", "--lr", "2",
+                               "--out", out, "--quiet"])
+    rows = read_rows(out)
+    check(code == 1 and rows[0]["class"] == "diverged" and "restart 0" in err and "--lr" in err,
+          f"population: a diverging descent: exit {code}, {rows}, {err!r}")
 
     # W = 0 of a quadratic student: no descent (--steps 0), a saddle with a negative eigenvalue
     eig = os.path.join(d, "eig.csv")

@@ -2,7 +2,7 @@
 // teacher of the same activation, many random restarts through the job runner, each end point
 // classified as a global minimum, a spurious minimum or a saddle from its loss and the extreme
 // eigenvalues of the population Hessian. One CSV row per restart, the fractions on stdout.
-// Exit codes: 0 done; 2 bad input.
+// Exit codes: 0 done; 1 a restart diverged (its row says so, the others are written); 2 bad input.
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -83,8 +83,8 @@ void check_options(CLI::App& app, population_options& o) {
 // The fractions of the classes, one line.
 std::string summary(const std::vector<population_gd::end_class>& classes) {
     using population_gd::end_class;
-    const std::array<end_class, 4> all{end_class::global_minimum, end_class::spurious_minimum, end_class::saddle,
-                                       end_class::not_converged};
+    const std::array<end_class, 5> all{end_class::global_minimum, end_class::spurious_minimum, end_class::saddle,
+                                       end_class::not_converged, end_class::diverged};
     std::ostringstream s;
     for (end_class c : all) {
         long n = 0;
@@ -118,20 +118,32 @@ int run_population(CLI::App& app, population_options& o) {
             initial_weights w = start_of(o, j);
             population_gd::outcome r = population_gd::descend_and_classify(w, o.gd, p);
             if (j == 0) eigenvalues = std::move(r.eigenvalues);  // one job writes it, before the runner returns
-            return job_result{csv_row(j, r), false, ""};
+            const bool diverged = r.cls == population_gd::end_class::diverged;
+            return job_result{csv_row(j, r), diverged,
+                              diverged ? "restart " + std::to_string(j) + ": the loss is not finite after step " +
+                                             std::to_string(r.steps) + " (the descent diverged: lower --lr)"
+                                       : ""};
         },
         ro);
     if (!is_writer()) return 0;
     // The classes, read back from the rows (under MPI the rows are all rank 0 receives).
     for (std::size_t j = 0; j < results.size(); ++j) {
         const std::string& row = results[j].rows;
-        for (population_gd::end_class c : {population_gd::end_class::global_minimum, population_gd::end_class::spurious_minimum,
-                                           population_gd::end_class::saddle, population_gd::end_class::not_converged})
+        for (population_gd::end_class c :
+             {population_gd::end_class::global_minimum, population_gd::end_class::spurious_minimum,
+              population_gd::end_class::saddle, population_gd::end_class::not_converged, population_gd::end_class::diverged})
             if (row.find(std::string(",") + population_gd::name_of(c) + ",") != std::string::npos) classes[j] = c;
     }
     std::ostream& os = file ? static_cast<std::ostream&>(file->stream()) : std::cout;
     os << csv_header;
-    for (const job_result& j : results) os << j.rows;
+    int code = 0;
+    for (const job_result& j : results) {
+        os << j.rows;
+        if (j.failed) {
+            std::fprintf(stderr, "twolayer population: %s\n", j.message.c_str());
+            code = 1;
+        }
+    }
     if (file) file->commit();
     else std::cout.flush();
     if (spectrum) {
@@ -144,7 +156,7 @@ int run_population(CLI::App& app, population_options& o) {
         spectrum->commit();
     }
     std::fprintf(file ? stdout : stderr, "%s\n", summary(classes).c_str());
-    return 0;
+    return code;
 }
 
 command_main setup_population(CLI::App& sub) {

@@ -15,6 +15,7 @@ const char* name_of(end_class c) {
         case end_class::spurious_minimum: return "spurious_minimum";
         case end_class::saddle: return "saddle";
         case end_class::not_converged: return "not_converged";
+        case end_class::diverged: return "diverged";
     }
     return "?";
 }
@@ -81,7 +82,11 @@ void classify(const settings& s, outcome& o) {
         o.cls = end_class::global_minimum;
         return;
     }
-    if (!std::isfinite(o.loss) || o.grad_norm >= 100 * s.grad_tol) {
+    if (!std::isfinite(o.loss)) {
+        o.cls = end_class::diverged;
+        return;
+    }
+    if (o.grad_norm >= 100 * s.grad_tol) {
         o.cls = end_class::not_converged;
         return;
     }

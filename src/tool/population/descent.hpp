@@ -14,7 +14,7 @@ namespace twolayer::tool::population_gd {
 /// What `twolayer population` runs: the activation, the descent and the classification.
 struct settings {
     activation_id act = activation_id::relu;
-    double lr = 0.5;           ///< W -= lr N grad_W (the ODE's time scale: Q moves O(lr) per step)
+    double lr = 0.25;          ///< W -= lr N grad_W (the ODE's time scale: Q moves O(lr) per step)
     long max_steps = 20000;    ///< at most this many steps
     double grad_tol = 1e-9;    ///< stop once max |N grad| < grad_tol
     bool train_v = false;      ///< descend on v too (v -= lr grad_v)
@@ -23,8 +23,8 @@ struct settings {
 };
 
 /// Where a restart ended.
-enum class end_class { global_minimum, spurious_minimum, saddle, not_converged };
-/// The CSV spelling: global, spurious_minimum, saddle, not_converged.
+enum class end_class { global_minimum, spurious_minimum, saddle, not_converged, diverged };
+/// The CSV spelling: global, spurious_minimum, saddle, not_converged, diverged.
 const char* name_of(end_class c);
 
 /// One restart's end point.
@@ -40,7 +40,8 @@ struct outcome {
 
 /// Descends from w (its W, v; teacher W_star, v_star) until the loss is below global_tol, the
 /// gradient below grad_tol or the steps run out, reporting progress, and classifies the end:
-/// global if loss < global_tol; else not_converged if the gradient is still above 100 grad_tol;
+/// global if loss < global_tol; diverged if the loss stopped being finite (the step was too large);
+/// else not_converged if the gradient is still above 100 grad_tol;
 /// else saddle if min_eig < -eig_tol, a spurious minimum otherwise, with
 /// eig_tol = max(1e-6 max |eig|, 100 hessian_error). w is left at the end point.
 outcome descend_and_classify(initial_weights& w, const settings& s, job_progress& progress);
