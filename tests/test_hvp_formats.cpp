@@ -1,0 +1,123 @@
+// The HVP and the flat gradient in every format the trainers take (float, f16, bf16, q3_12, q4_27
+// and mixed storage/arithmetic), against the double HVP (N = 8, P = 4, M = 16, both biases).
+// Two comparisons per format, on the same random networks, datasets and directions:
+//   arithmetic: the double product of exactly the F network (its stored weights read back to
+//     double, the dataset as stored in F, u as given in the compute type C): what is left is the
+//     arithmetic in C, so the bound is k eps_C, with eps_C the compute type's resolution;
+//   storage: the double product of the double network before it was stored in F (weights,
+//     samples and labels rounded once each): the bound is k res_S, res_S the storage's
+//     resolution (its absolute step for fixed point), or eps_C where that is coarser.
+// Errors are max_i |Hu_F - Hu_ref| / max_i |Hu_ref| (and the same for the gradient). The worst
+// measured over the cases is printed next to its bound; the bounds below state the measured
+// values they were set from.
+#include "analysis_util.hpp"
+
+using namespace twolayer;
+using tl_test::keep_max;
+using tl_test::labels;
+
+namespace {
+
+constexpr index_t N = 8, P = 4, M = 16;
+constexpr index_t NP = max_flat_size<N, P>;
+
+// The bounds, as multiples of eps_C (arithmetic) and res_S (storage), with the worst ratios
+// measured on the host (x86-64) over the cases of this file. Why these sizes: every entry of H u
+// is a mean over M = 16 samples of products of a few O(1) factors, each carrying an error of a
+// few eps_C, with the N = 8 term dot products (z and U x) in front: a random walk gives
+// ~sqrt(M N) eps_C ~ 11 eps_C in the worst entries, and the normwise measure divides by the
+// largest entry, so cancellation in a small entry does not count. k_arith = 64 is 5-6 times the
+// worst measured. For storage the rounding of W, x, v and b (half a step each) enters every term
+// once; relative to the largest entry the measured worst is ~1.5 res_S for the floating formats;
+// fixed point's step is absolute and the weights are O(1), so the same k holds. k_storage = 16.
+constexpr double k_arith = 64;
+constexpr double k_storage = 16;
+
+template <class F>
+double eps_compute() { return format_traits<compute_t<F>>::resolution; }
+// The storage's resolution, or the arithmetic's where that is coarser (q4_27 stores 2^-27 steps
+// but computes in float).
+template <class F>
+double res_storage() { return std::fmax(format_traits<F>::resolution, eps_compute<F>()); }
+
+struct worst {
+    double hvp_arith = 0, grad_arith = 0, hvp_storage = 0, grad_storage = 0;
+};
+
+double rel_err(const double* a, const double* ref, index_t n) {
+    double e = 0, s = 0;
+    for (index_t i = 0; i < n; ++i) {
+        keep_max(e, std::fabs(a[i] - ref[i]));
+        keep_max(s, std::fabs(ref[i]));
+    }
+    return s > 0 ? e / s : e;
+}
+
+template <class F, class Act, class Loss>
+void one_case(const Loss& loss, labels how, std::uint64_t seed, worst& w) {
+    using S = storage_t<F>;
+    using C = compute_t<F>;
+    gaussian_rng g(seed);
+    static network<double, N, P, Act> d0, dF;  // the double network, and F's weights in double
+    static network<F, N, P, Act> f;
+    static dataset<double, M, N> x0, xF;
+    static dataset<S, M, N> xs;
+    tl_test::random_network(d0, g);
+    // Weights within the fixed-point range: v and b as drawn (|v| < 4 w.h.p.), W ~ N(0, 1).
+    tl_test::random_dataset(x0, g, how);
+    TL_REQUIRE(convert_network(d0, f) == 0);
+    TL_REQUIRE(convert_network(f, dF) == 0);
+    for (index_t i = 0; i < M * N; ++i) xF.X.data[i] = format_traits<F>::to_double(xs.X.data[i] = format_traits<F>::from_double(x0.X.data[i]));
+    for (index_t i = 0; i < M; ++i) xF.y[i] = format_traits<F>::to_double(xs.y[i] = format_traits<F>::from_double(x0.y[i]));
+    static C u[NP], hu[NP], gr[NP];
+    static double ud[NP], h0[NP], hF[NP], hud[NP], g0[NP], gF[NP], grd[NP];
+    static hvp_workspace<F, N, P> ws;
+    static hvp_workspace<double, N, P> wd;
+    philox4x32 r(seed, 3);
+    for (index_t i = 0; i < NP; ++i) ud[i] = double(u[i] = C(2 * r.uniform01() - 1));
+    TL_REQUIRE(hessian_vector_product(f, xs, u, hu, ws, hessian_blocks{}, loss));
+    TL_REQUIRE(hessian_vector_product(dF, xF, ud, hF, wd, hessian_blocks{}, loss));
+    TL_REQUIRE(hessian_vector_product(d0, x0, ud, h0, wd, hessian_blocks{}, loss));
+    TL_REQUIRE(flat_gradient(f, xs, gr, ws, hessian_blocks{}, loss));
+    TL_REQUIRE(flat_gradient(dF, xF, gF, wd, hessian_blocks{}, loss));
+    TL_REQUIRE(flat_gradient(d0, x0, g0, wd, hessian_blocks{}, loss));
+    for (index_t i = 0; i < NP; ++i) {
+        hud[i] = double(hu[i]);
+        grd[i] = double(gr[i]);
+    }
+    const double ha = rel_err(hud, hF, NP) / eps_compute<F>(), ga = rel_err(grd, gF, NP) / eps_compute<F>();
+    const double hs = rel_err(hud, h0, NP) / res_storage<F>(), gs = rel_err(grd, g0, NP) / res_storage<F>();
+    keep_max(w.hvp_arith, ha);
+    keep_max(w.grad_arith, ga);
+    keep_max(w.hvp_storage, hs);
+    keep_max(w.grad_storage, gs);
+    TL_CHECK(ha <= k_arith);
+    TL_CHECK(ga <= k_arith);
+    TL_CHECK(hs <= k_storage);
+    TL_CHECK(gs <= k_storage);
+}
+
+template <class F>
+void check_format() {
+    worst w;
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        one_case<F, act::erf>(squared_loss{}, labels::gaussian, 100 + seed, w);
+        one_case<F, act::tanh>(logistic_loss{}, labels::sign, 200 + seed, w);
+    }
+    const char* cname = format_traits<compute_t<F>>::name;
+    TL_INFO("  %-6s (%s arithmetic): Hu %5.1f eps_C, grad %5.1f eps_C (bound %.0f); from double weights: "
+            "Hu %5.2f res, grad %5.2f res (bound %.0f; res %.1e)\n",
+            format_traits<F>::name, cname, w.hvp_arith, w.grad_arith, k_arith, w.hvp_storage, w.grad_storage,
+            k_storage, res_storage<F>());
+}
+
+TL_TEST(hvp_float) { check_format<float>(); }
+TL_TEST(hvp_f16) { check_format<f16>(); }
+TL_TEST(hvp_bf16) { check_format<bf16>(); }
+TL_TEST(hvp_q3_12) { check_format<q3_12>(); }
+TL_TEST(hvp_q4_27) { check_format<q4_27>(); }
+TL_TEST(hvp_mixed_bf16_double) { check_format<mixed<bf16, double>>(); }
+TL_TEST(hvp_mixed_q3_12_double) { check_format<mixed<q3_12, double>>(); }
+TL_TEST(hvp_mixed_f16_float) { check_format<mixed<f16, float>>(); }
+
+}  // namespace
