@@ -1,5 +1,5 @@
 // The exact Hessian-vector product and the flat gradient of analysis/hvp.hpp in double, for every
-// activation and every loss (N = 8, P = 4, M = 16, both biases: 45 parameters):
+// activation and every loss (N = 8, P = 4, M = 16, both biases: 41 parameters):
 //   - the flat gradient against central differences of the mean loss;
 //   - H u against central differences of the flat gradient along u;
 //   - the dense Hessian assembled column by column from the HVP: symmetric, linear (H u equals
@@ -18,7 +18,7 @@ using tl_test::labels;
 namespace {
 
 constexpr index_t N = 8, P = 4, M = 16;
-constexpr index_t NP = max_flat_size<N, P>;  // 45
+constexpr index_t NP = max_flat_size<N, P>;  // 41
 
 // Central differences in double with h = 1e-5: the truncation error h^2/6 |f'''| is ~2e-11 for
 // the O(1) third derivatives of these losses, the rounding error eps |f| / h ~2e-11 for O(1)

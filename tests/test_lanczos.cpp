@@ -4,7 +4,7 @@
 //   - a diagonal operator with known spectrum: all eigenvalues after n steps, the extreme ones
 //     within their residual bounds after fewer, orthonormal Ritz vectors whose true residuals are
 //     the bounds, an invariant Krylov space detected, repeated runs bit-identical;
-//   - the HVP of a small network (N = 8, P = 4, M = 16: 45 parameters) against the eigenvalues of
+//   - the HVP of a small network (N = 8, P = 4, M = 16: 41 parameters) against the eigenvalues of
 //     its dense Hessian by Jacobi rotations (an independent method); with the first layer frozen
 //     the Krylov space closes at the active dimension (9);
 //   - a float network through hessian_operator's conversions.
@@ -19,7 +19,7 @@ using tl_test::labels;
 namespace {
 
 constexpr index_t N = 8, P = 4, M = 16;
-constexpr index_t NP = max_flat_size<N, P>;  // 45
+constexpr index_t NP = max_flat_size<N, P>;  // 41
 
 // The diagonal operator diag(lambda).
 struct diagonal_op {
@@ -213,7 +213,7 @@ TL_TEST(lanczos_on_the_hvp_of_a_network) {
     double worst = 0;
     for (index_t i = 0; i < NP; ++i) keep_max(worst, std::fabs(lz.pair(i).value - ev[i]) / scale);
     TL_CHECK(worst <= 1e-12);
-    TL_INFO("  45 steps: worst |theta - lambda_Jacobi| / |H| %.1e; lambda in [%.6f, %.6f]\n", worst, ev[0],
+    TL_INFO("  41 steps: worst |theta - lambda_Jacobi| / |H| %.1e; lambda in [%.6f, %.6f]\n", worst, ev[0],
             ev[NP - 1]);
     // 20 steps: the two largest and two smallest within their bounds, the bounds the true
     // residuals |H y - theta y| (computed with the HVP).
@@ -287,13 +287,15 @@ TL_TEST(lanczos_on_a_float_network) {
     TL_REQUIRE(ld.run(dop, NP, 30) == lanczos_status::ok);
     TL_REQUIRE(lf.run(fop, NP, 30) == lanczos_status::ok);
     const double scale = std::fmax(std::fabs(ld.largest(0).value), std::fabs(ld.smallest(0).value));
-    // The float products carry relative errors of a few float eps times the fan-in (test_hvp_formats
-    // measures them: below 1e-6 of |H u|); an eigenvalue moves by at most |dH| (Weyl).
+    // The float products carry errors of about 2 eps_f of |H u| (test_hvp_formats), and the float
+    // operator is not exactly symmetric; an eigenvalue of the perturbed matrix moves by at most
+    // the perturbation's norm (Weyl; Bauer-Fike for the asymmetric part), a few eps_f sqrt(n) |H|
+    // ~ 2e-6. Measured on the host: 1.3e-10 (lambda_max) and 4.2e-8 (lambda_min).
     const double err_max = std::fabs(lf.largest(0).value - ld.largest(0).value) / scale;
     const double err_min = std::fabs(lf.smallest(0).value - ld.smallest(0).value) / scale;
-    TL_CHECK(err_max <= 1e-5);
-    TL_CHECK(err_min <= 1e-5);
-    TL_INFO("  float vs double: |d lambda_max| / |H| %.1e, |d lambda_min| / |H| %.1e (bound 1e-5)\n", err_max, err_min);
+    TL_CHECK(err_max <= 2e-6);
+    TL_CHECK(err_min <= 2e-6);
+    TL_INFO("  float vs double: |d lambda_max| / |H| %.1e, |d lambda_min| / |H| %.1e (bound 2e-6)\n", err_max, err_min);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Host only: Lanczos on the HVP against Eigen's SelfAdjointEigenSolver on the dense Hessian
 // (assembled column by column from the HVP), for several activations, losses and sizes up to
-// N = 20, P = 6, M = 64 (133 parameters): the k = 3 largest and smallest Ritz values within their
+// N = 20, P = 6, M = 64 (133 parameters; 41 at N = 8, P = 4): the k = 3 largest and smallest Ritz values within their
 // residual bounds of Eigen's eigenvalues after 60 steps, and every eigenvalue after n steps.
 #include <Eigen/Dense>
 
@@ -42,14 +42,36 @@ void compare(const Loss& loss, labels how, std::uint64_t seed, index_t steps) {
         keep_max(worst, std::fmax(el, es_) / scale);
         keep_max(worst_bound, std::fmax(pl.residual_bound, ps.residual_bound) / scale);
     }
+    // n steps: every eigenvalue. A repeated eigenvalue (ReLU's dead units give zero rows and
+    // columns: a multiple eigenvalue 0) has one Lanczos vector, so the Krylov space becomes
+    // invariant before n steps; then each Ritz value is an eigenvalue and every distinct
+    // eigenvalue (clusters closer than 1e-9 |H| merged) has a Ritz value.
     TL_REQUIRE(lz.run(op, NP, NP, seed) == lanczos_status::ok);
     double worst_all = 0;
-    for (index_t i = 0; i < lz.steps(); ++i) keep_max(worst_all, std::fabs(lz.pair(i).value - ev(i)) / scale);
-    TL_CHECK(lz.steps() == NP);
+    index_t distinct = 0;
+    if (lz.steps() == NP) {
+        for (index_t i = 0; i < NP; ++i) keep_max(worst_all, std::fabs(lz.pair(i).value - ev(i)) / scale);
+        distinct = NP;
+    } else {
+        TL_CHECK(lz.invariant());
+        for (index_t i = 0; i < lz.steps(); ++i) {
+            double nearest = 1e300;
+            for (index_t j = 0; j < NP; ++j) nearest = std::fmin(nearest, std::fabs(lz.pair(i).value - ev(j)));
+            keep_max(worst_all, nearest / scale);
+        }
+        for (index_t j = 0; j < NP; ++j) {
+            if (j > 0 && ev(j) - ev(j - 1) <= 1e-9 * scale) continue;
+            ++distinct;
+            double nearest = 1e300;
+            for (index_t i = 0; i < lz.steps(); ++i) nearest = std::fmin(nearest, std::fabs(lz.pair(i).value - ev(j)));
+            TL_CHECK(nearest <= 1e-11 * scale);
+        }
+        TL_CHECK(lz.steps() == distinct);
+    }
     TL_CHECK(worst_all <= 1e-11);
-    TL_INFO("  n = %3d: lambda in [%9.5f, %9.5f]; %d steps: k = 3 extremes |theta - lambda| / |H| %.1e "
-            "(largest bound %.1e); n steps: all %.1e\n",
-            int(NP), ev(0), ev(NP - 1), int(steps), worst, worst_bound, worst_all);
+    TL_INFO("  n = %d: lambda in [%.5f, %.5f]; %d steps: k = 3 extremes |theta - lambda| / |H| %.1e "
+            "(largest bound %.1e); full run: %d steps (%d distinct eigenvalues), all within %.1e\n",
+            int(NP), ev(0), ev(NP - 1), int(steps), worst, worst_bound, int(lz.steps()), int(distinct), worst_all);
 }
 
 TL_TEST(lanczos_against_eigen_small) {
