@@ -242,6 +242,25 @@ compute_t<typename NR::format> forward_into(const NR& net, vec_view<const storag
     return y;
 }
 
+// The blocks of a flat vector at p in layout L as views (c points past the end when the layout
+// has no output bias, and is then never read).
+template <class T, index_t N, index_t P>
+struct flat_views {
+    mat_view<T, P, N> W;
+    vec_view<T, P> v, b;
+    T* c;
+    flat_views(T* p, const parameter_layout& L)
+        : W(mat_at<T, P, N>(p, L.hidden, L.inputs)), v(view_at<T, P>(p + L.v_offset(), L.hidden)),
+          b(view_at<T, P>(p + L.b_offset(), L.hidden)), c(p + L.c_offset()) {}
+};
+
+// Which blocks a call works on: the caller's choice, biases only where the layout has them.
+struct active_blocks {
+    bool w, v, b, c;
+    active_blocks(const parameter_layout& L, hessian_blocks a)
+        : w(a.first_layer), v(a.second_layer), b(a.biases && L.hidden_bias), c(a.biases && L.output_bias) {}
+};
+
 // out /= m, entry by entry.
 template <class C, index_t E>
 void divide_all(vec_view<C, E> out, index_t m) {
@@ -283,11 +302,8 @@ analysis_result<compute_t<format_of_t<Net>>> flat_gradient(const Net& n, const D
 
     const parameter_layout L = parameter_layout_of(net);
     const index_t p = net.hidden();
-    const bool on_w = blocks.first_layer, on_v = blocks.second_layer;
-    const bool on_b = blocks.biases && L.hidden_bias, on_c = blocks.biases && L.output_bias;
-    const auto gW = detail::mat_at<C, P, N>(grad.data(), p, net.inputs());
-    const auto gv = detail::view_at<C, P>(grad.data() + L.v_offset(), p);
-    const auto gb = detail::view_at<C, P>(grad.data() + L.b_offset(), p);
+    const detail::active_blocks on(L, blocks);
+    const detail::flat_views<C, N, P> gr(grad.data(), L);
     fill(grad, C(0));
     C loss_sum(0);
     for (index_t mu = 0; mu < data.samples(); ++mu) {
@@ -298,11 +314,11 @@ analysis_result<compute_t<format_of_t<Net>>> flat_gradient(const Net& n, const D
         const C r = loss.deriv(yhat, y);
         for (index_t k = 0; k < p; ++k) {
             ws.e[k] = r * (value_of<F>(net.v[k]) * d1_cached<Act>(ws.z[k], ws.g[k]));
-            if (on_v) gv[k] = gv[k] + r * ws.g[k];
-            if (on_b) gb[k] = gb[k] + ws.e[k];
+            if (on.v) gr.v[k] = gr.v[k] + r * ws.g[k];
+            if (on.b) gr.b[k] = gr.b[k] + ws.e[k];
         }
-        if (on_c) grad[L.c_offset()] = grad[L.c_offset()] + r;
-        if (on_w) kernels::rank1_update(gW, as_const_view(ws.e), x, inv_sqrt<C>(net.inputs()), C(1), arch);
+        if (on.c) *gr.c = *gr.c + r;
+        if (on.w) kernels::rank1_update(gr.W, as_const_view(ws.e), x, inv_sqrt<C>(net.inputs()), C(1), arch);
     }
     detail::divide_all(grad, data.samples());
     res.loss = C(loss_sum / C(data.samples()));
@@ -348,15 +364,9 @@ analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n
     const parameter_layout L = parameter_layout_of(net);
     const index_t n_in = net.inputs(), p = net.hidden();
     const C sn = inv_sqrt<C>(n_in);
-    const bool on_w = blocks.first_layer, on_v = blocks.second_layer;
-    const bool on_b = blocks.biases && L.hidden_bias, on_c = blocks.biases && L.output_bias;
-    const auto uW = detail::mat_at<const C, P, N>(u.data(), p, n_in);
-    const auto ua = detail::view_at<const C, P>(u.data() + L.v_offset(), p);
-    const auto ubeta = detail::view_at<const C, P>(u.data() + L.b_offset(), p);
-    const C ugamma = on_c ? u[L.c_offset()] : C(0);
-    const auto oW = detail::mat_at<C, P, N>(out.data(), p, n_in);
-    const auto ov = detail::view_at<C, P>(out.data() + L.v_offset(), p);
-    const auto ob = detail::view_at<C, P>(out.data() + L.b_offset(), p);
+    const detail::active_blocks on(L, blocks);
+    const detail::flat_views<const C, N, P> ud(u.data(), L);  // (U, a, beta, gamma)
+    const detail::flat_views<C, N, P> o(out.data(), L);
     fill(out, C(0));
     C loss_sum(0);
     for (index_t mu = 0; mu < data.samples(); ++mu) {
@@ -366,37 +376,37 @@ analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n
         loss_sum += loss.value(yhat, y);
         const C r = loss.deriv(yhat, y), q = loss.deriv2(yhat, y);
         // t = U x / sqrt N (+ beta): U is in C, so the sample goes to C first unless it is in C.
-        if (on_w) {
+        if (on.w) {
             if constexpr (is_native_v<F>) {
-                kernels::gemv(uW, x, ws.t, sn, arch);
+                kernels::gemv(ud.W, x, ws.t, sn, arch);
             } else {
                 for (index_t j = 0; j < n_in; ++j) ws.x[j] = value_of<F>(x[j]);
-                kernels::gemv(uW, vec_view<const C>(ws.x.data(), n_in), ws.t, sn, arch);
+                kernels::gemv(ud.W, vec_view<const C>(ws.x.data(), n_in), ws.t, sn, arch);
             }
         } else {
             fill(ws.t, C(0));
         }
-        if (on_b)
-            for (index_t k = 0; k < p; ++k) ws.t[k] = ws.t[k] + ubeta[k];
+        if (on.b)
+            for (index_t k = 0; k < p; ++k) ws.t[k] = ws.t[k] + ud.b[k];
         // s = sum_k [a_k g_k + v_k g'_k t_k] + gamma
-        C s = ugamma;
+        C s = on.c ? *ud.c : C(0);
         for (index_t k = 0; k < p; ++k) {
             ws.d1[k] = d1_cached<Act>(ws.z[k], ws.g[k]);
             ws.d2[k] = Act::d2(ws.z[k]);
             const C vk = value_of<F>(net.v[k]);
-            if (on_v) s += ua[k] * ws.g[k];
+            if (on.v) s += ud.v[k] * ws.g[k];
             s += vk * ws.d1[k] * ws.t[k];
         }
         const C qs = q * s;
         for (index_t k = 0; k < p; ++k) {
             const C vk = value_of<F>(net.v[k]);
-            const C ak = on_v ? ua[k] : C(0);
+            const C ak = on.v ? ud.v[k] : C(0);
             ws.e[k] = qs * vk * ws.d1[k] + r * (ak * ws.d1[k] + vk * ws.d2[k] * ws.t[k]);
-            if (on_v) ov[k] = ov[k] + (qs * ws.g[k] + r * ws.d1[k] * ws.t[k]);
-            if (on_b) ob[k] = ob[k] + ws.e[k];
+            if (on.v) o.v[k] = o.v[k] + (qs * ws.g[k] + r * ws.d1[k] * ws.t[k]);
+            if (on.b) o.b[k] = o.b[k] + ws.e[k];
         }
-        if (on_c) out[L.c_offset()] = out[L.c_offset()] + qs;
-        if (on_w) kernels::rank1_update(oW, as_const_view(ws.e), x, sn, C(1), arch);
+        if (on.c) *o.c = *o.c + qs;
+        if (on.w) kernels::rank1_update(o.W, as_const_view(ws.e), x, sn, C(1), arch);
     }
     detail::divide_all(out, data.samples());
     res.loss = C(loss_sum / C(data.samples()));
