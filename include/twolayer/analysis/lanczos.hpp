@@ -190,6 +190,7 @@ public:
         return finish(solve() ? lanczos_status::ok : lanczos_status::no_convergence);
     }
 
+    // The last run's status (ok, with steps() == 0, before the first run).
     lanczos_status status() const { return status_; }
     index_t dimension() const { return n_; }  // n
     index_t steps() const { return m_; }      // m, the Krylov space's dimension (the number of Ritz pairs)
@@ -227,7 +228,7 @@ private:
     index_t order_[MaxSteps] = {};
     index_t n_ = 0, m_ = 0;
     bool invariant_ = false;
-    lanczos_status status_ = lanczos_status::bad_size;
+    lanczos_status status_ = lanczos_status::ok;  // every member starts at zero: a static lanczos is .bss
 
     double* q(index_t j) { return Q_.data + j * MaxN; }
     const double* q(index_t j) const { return Q_.data + j * MaxN; }
