@@ -285,7 +285,6 @@ void rank1_update(float* w, index_t rows, index_t n, const float* a, const float
         }
     }
     for (index_t r = rows - i; r != 0; --r, ++i) scaled_axpy(w + i * n, x, n, alpha * a[i], decay);
-    load_fence();  // the caller's reads of W stay below the vector stores (see gemv)
 }
 
 }  // namespace detail_helium
