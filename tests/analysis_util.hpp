@@ -64,7 +64,8 @@ bool dense_hessian(const Net& net, const D& d, const Loss& loss, twolayer::hessi
     static hvp_workspace<typename Net::format, Net::inputs(), Net::hidden()> ws;
     for (index_t i = 0; i < n; ++i) {
         for (index_t j = 0; j < n; ++j) e[j] = T(i == j ? 1 : 0);
-        if (!hessian_vector_product(net, d, vec_view<const T>(e, n), vec_view<T>(col, n), ws, blocks, loss)) return false;
+        if (!hessian_vector_product(net, d, vec_view<const T>(e, n), vec_view<T>(col, n), ws, blocks, loss))
+            return false;
         for (index_t j = 0; j < n; ++j) H[j * n + i] = col[j];
     }
     return true;
