@@ -79,3 +79,28 @@ TL_TEST(build_evaluate_train_without_allocating) {
     TL_INFO("    allocations while building, evaluating and training: %ld\n", during);
     TL_CHECK(during == 0);
 }
+
+TL_TEST(analysis_without_allocating) {
+    static network<float, 16, 4, act::tanh> net;
+    static dataset<float, 16, 16> data;
+    static hvp_workspace<float, 16, 4> ws;
+    static lanczos<max_flat_size<16, 4>, 20> lz;
+    static float u[max_flat_size<16, 4>], hu[max_flat_size<16, 4>];
+    const long before = g_allocations;
+    {
+        gaussian_rng g(2);
+        init_network(net, g);
+        net.use_hidden_bias(true);
+        net.use_output_bias(true);
+        tl_test::fill_gaussian(data, g, true);
+        for (float& x : u) x = g.gaussian<float>();
+        hessian_vector_product(net, data, u, hu, ws);
+        flat_gradient(net, data, hu, ws, hessian_blocks{}, logistic_loss{});
+        auto op = make_hessian_operator(net, data);
+        lz.run(op, op.dimension(), 20);
+        lz.largest(0);
+    }
+    const long during = g_allocations - before;
+    TL_INFO("    allocations in HVPs, a gradient and a Lanczos run: %ld\n", during);
+    TL_CHECK(during == 0);
+}

@@ -1,6 +1,8 @@
 // Umbrella header: the whole device library (every header below includes what it needs; this one
 // only saves listing them). The kernels of the default arch come in through model/network.hpp.
 #pragma once
+#include "twolayer/analysis/hvp.hpp"
+#include "twolayer/analysis/lanczos.hpp"
 #include "twolayer/core/log_series.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/philox.hpp"

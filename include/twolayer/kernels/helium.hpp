@@ -202,6 +202,12 @@ inline void gemv(const float* w, index_t rows, index_t n, const float* x, float*
             a3 = vfmaq_f32(a3, vld1q_z_f32(w3, p), xv);
         }
         vst1q_f32(y + i, vmulq_n_f32(sums(a0, a1, a2, a3), scale));
+        // GCC 12.2 (arm-none-eabi, -mcpu=cortex-m55) has placed the caller's scalar loads of
+        // y[i + 1] and y[i + 2] above this VSTRW once the kernel was inlined (analysis/hvp.hpp's
+        // forward pass, gemv_bias's bias addition: stale pre-activations, -O1 to -O3; found by
+        // tests/test_lanczos.cpp): a compiler barrier keeps every later access below the store.
+        // No instruction.
+        load_fence();
     }
     for (index_t r = rows - i; r != 0; --r, ++i) y[i] = scale * dot(w + i * n, x, n);
 }
