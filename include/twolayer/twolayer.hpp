@@ -3,6 +3,7 @@
 #pragma once
 #include "twolayer/analysis/hvp.hpp"
 #include "twolayer/analysis/lanczos.hpp"
+#include "twolayer/analysis/population.hpp"
 #include "twolayer/core/log_series.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/philox.hpp"
