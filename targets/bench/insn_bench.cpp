@@ -7,6 +7,9 @@
 // twolayer_bench_end(); the plugin counts every instruction executed between the markers, per
 // function, so instructions per call = (window - run_bench's own loop - the begin marker) / K.
 //
+// hvp: one exact Hessian-vector product (analysis/hvp.hpp) of the reference network's mean squared
+// loss over its SAMPLES training samples, every block (W, v, both biases); 3 M N P MACs.
+//
 // Each benchmark exists for arch::scalar and for arch::default_arch, the library's optimized
 // path on this target (today: scalar everywhere, so both rows agree until the SIMD kernels land).
 //
@@ -34,7 +37,7 @@ static void out(const char* s) { std::fputs(s, stdout); }
 namespace {
 
 constexpr index_t N = reference::N, P = reference::P;
-constexpr unsigned K_KERNEL = 8, K_STEP = 64, K_INFER = 16, SAMPLES = 16;
+constexpr unsigned K_KERNEL = 8, K_STEP = 64, K_INFER = 16, K_HVP = 2, SAMPLES = 16;
 
 reference::model<float> g_model;  // student, teacher, trainer: the reference firmware's state
 float g_xs[SAMPLES][N];           // inputs cycled through by the step and inference benchmarks
@@ -48,6 +51,12 @@ volatile float g_sink;
 // dot product's and not that of a software int64 -> float conversion (about 29 instructions on a
 // Cortex-M, __aeabi_l2f) a caller may or may not need.
 volatile std::int64_t g_sink64;
+
+// The Hessian-vector product's operands: the samples as a dataset, a direction, the product.
+constexpr index_t FLAT = max_flat_size<N, P>;
+dataset<float, SAMPLES, N> g_data;
+hvp_workspace<float, N, P> g_hvp_ws;
+alignas(16) float g_dir[FLAT], g_hdir[FLAT];
 
 }  // namespace
 
@@ -111,6 +120,14 @@ __attribute__((noipa)) void bm_inference() {
     g_sink = g_model.student.forward(g_xs[i], Arch{});
 }
 
+template <class Arch>
+__attribute__((noipa)) void bm_hvp() {
+    const auto r = hessian_vector_product(g_model.student, g_data, vec_view<const float>(g_dir, FLAT),
+                                          vec_view<float>(g_hdir, FLAT), g_hvp_ws, hessian_blocks{}, squared_loss{},
+                                          Arch{});
+    g_sink = r.loss;
+}
+
 namespace {
 
 void report(const char* name, const char* arch, unsigned k, unsigned long macs) {
@@ -151,6 +168,9 @@ void run_all(const char* arch) {
     fresh_state();
     report("inference", arch, K_INFER, P * N);
     run_bench(bm_inference<Arch>, K_INFER);
+    fresh_state();
+    report("hvp", arch, K_HVP, 3 * SAMPLES * P * N);
+    run_bench(bm_hvp<Arch>, K_HVP);
 }
 
 }  // namespace
@@ -171,7 +191,10 @@ int main() {
     for (unsigned s = 0; s < SAMPLES; ++s) {
         for (float& v : g_xs[s]) v = stream.gaussian<float>();
         g_ys[s] = g_model.teacher.forward(g_xs[s]);
+        for (index_t i = 0; i < N; ++i) g_data.X(s, i) = g_xs[s][i];
+        g_data.y[s] = g_ys[s];
     }
+    for (float& v : g_dir) v = r.gaussian<float>();
 
     out("insn_bench target: " TWOLAYER_TARGET_NAME "\n");
     out("default_arch: ");
