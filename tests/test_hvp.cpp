@@ -43,6 +43,13 @@ void draw(net_t<Act>& net, data_t& d, gaussian_rng& g, labels how, bool biases =
     }
 }
 
+// draw() from a fresh generator of seed.
+template <class Act>
+void draw_seeded(net_t<Act>& net, data_t& d, std::uint64_t seed, bool biases = true) {
+    gaussian_rng g(seed);
+    draw(net, d, g, labels::gaussian, biases);
+}
+
 // A unit-scale direction: entries uniform in [-1, 1).
 void direction(double* u, index_t n, std::uint64_t seed) {
     philox4x32 r(seed, 7);
@@ -145,10 +152,9 @@ TL_TEST(hvp_against_finite_differences_logistic) { fd_every_activation(logistic_
 // against central differences of its gradient; the penalty adds exactly pen.w U and pen.v a (up to
 // one rounding) on the active W and v blocks and nothing elsewhere.
 TL_TEST(hvp_with_weight_decay) {
-    gaussian_rng g(41);
     static net_t<act::tanh> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 41);
     const index_t n = flat_size(net);
     const l2_penalty<double> pen{0.3, 0.7};
     const parameter_layout L = parameter_layout_of(net);
@@ -263,10 +269,9 @@ TL_TEST(dense_hessian_symmetric_and_linear) {
 // Blocks: inactive entries 0, inactive entries of u not read, the rest the full product's
 // restriction: H_AA u_A = (H (u with inactive entries 0)) restricted to A.
 TL_TEST(hvp_blocks_restrict_the_hessian) {
-    gaussian_rng g(31);
     static net_t<act::tanh> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 31);
     const parameter_layout L = parameter_layout_of(net);
     const index_t n = L.size();
     static double u[NP], um[NP], full[NP], part[NP];
@@ -305,10 +310,9 @@ TL_TEST(hvp_blocks_restrict_the_hessian) {
 
 // Without biases the layout is [W | v], P N + P entries; one bias on adds its entries.
 TL_TEST(hvp_layout_follows_the_biases) {
-    gaussian_rng g(41);
     static net_t<act::erf> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian, false);
+    draw_seeded(net, d, 41, false);
     TL_CHECK(flat_size(net) == P * N + P);
     static double u[NP], hu[NP], fd[NP], gp[NP], gm[NP], theta[NP];
     static hvp_workspace<double, N, P> ws;
@@ -331,10 +335,9 @@ TL_TEST(hvp_layout_follows_the_biases) {
 
 // A failed check returns its status and writes nothing.
 TL_TEST(hvp_checks_write_nothing) {
-    gaussian_rng g(51);
     static net_t<act::erf> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 51);
     static double u[NP + 1], out[NP + 1];
     static hvp_workspace<double, N, P> ws;
     direction(u, NP + 1, 1);
@@ -378,10 +381,9 @@ TL_TEST(hvp_checks_write_nothing) {
 // The same product through every way of calling it: the owning network and its reference, static
 // and dynamic sizes, an array and views, the dataset and its reference, hessian_operator.
 TL_TEST(hvp_every_calling_form_agrees) {
-    gaussian_rng g(61);
     static net_t<act::sigmoid> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 61);
     static double u[NP], a[NP], b[NP], c[NP], o[NP];
     static hvp_workspace<double, N, P> ws;
     direction(u, NP, 9);
