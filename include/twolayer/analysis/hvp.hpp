@@ -29,6 +29,10 @@
 // each averaged over the M samples. Per sample that is two P x N gemvs (W x and U x) and one
 // rank-1 update of H u's first layer: 3 M N P multiply-adds, plus O(M P).
 //
+// Weight decay (l2_penalty, optional): the trainers' penalty 0.5 wd_w |W|^2 + 0.5 wd_v |v|^2 adds
+// wd_w W, wd_v v to the gradient and wd_w U, wd_v a to H u (after the mean), and its value to the
+// reported loss.
+//
 // Number formats: the network and the dataset in any format F; u, H u and the gradient in
 // C = compute_t<F>, every sum in C. The pre-activations are the forward pass's own (the same
 // kernels, the same bits); U x is a gemv in C on the sample converted to C.
