@@ -7,6 +7,7 @@
 //     (1/M) sum_mu l''(yhat) g(z) g(z)^T;
 //   - the blocks: a frozen block's entries are 0 and its entries of u are not read; the restricted
 //     product is the full one's sub-block; a network without biases has the P N + P layout;
+//   - weight decay (l2_penalty): the penalized gradient and H u against central differences;
 //   - the checks (empty dataset, sizes, alignment) write nothing; dynamic sizes, the owning and
 //     the reference types and hessian_operator give the same products.
 #include "analysis_util.hpp"
@@ -42,6 +43,13 @@ void draw(net_t<Act>& net, data_t& d, gaussian_rng& g, labels how, bool biases =
     }
 }
 
+// draw() from a fresh generator of seed.
+template <class Act>
+void draw_seeded(net_t<Act>& net, data_t& d, std::uint64_t seed, bool biases = true) {
+    gaussian_rng g(seed);
+    draw(net, d, g, labels::gaussian, biases);
+}
+
 // A unit-scale direction: entries uniform in [-1, 1).
 void direction(double* u, index_t n, std::uint64_t seed) {
     philox4x32 r(seed, 7);
@@ -59,16 +67,17 @@ struct worst {
     double grad = 0, hvp = 0;
 };
 
-// theta + s u into net (a copy), then its flat gradient into gout; returns the mean loss.
+// theta + s u into net (a copy), then its flat gradient into gout (of the loss penalized by pen);
+// returns the mean loss (with the penalty).
 template <class Act, class Loss>
 double gradient_at(const net_t<Act>& base, const data_t& d, const Loss& loss, const double* theta, const double* u,
-                   double s, double* gout, index_t n) {
+                   double s, double* gout, index_t n, const l2_penalty<double>& pen = {}) {
     static double th[NP];
     static hvp_workspace<double, N, P> ws;
     net_t<Act> net = base;
     for (index_t i = 0; i < n; ++i) th[i] = theta[i] + s * u[i];
     write_parameters(net, vec_view<const double>(th, n));
-    const auto r = flat_gradient(net, d, vec_view<double>(gout, n), ws, hessian_blocks{}, loss);
+    const auto r = flat_gradient(net, d, vec_view<double>(gout, n), ws, pen, hessian_blocks{}, loss);
     return r.ok() ? r.loss : 1e300;
 }
 
@@ -138,6 +147,70 @@ TL_TEST(hvp_against_finite_differences_weighted) {
 }
 TL_TEST(hvp_against_finite_differences_logistic) { fd_every_activation(logistic_loss{}, labels::sign, "logistic"); }
 
+// Weight decay (l2_penalty, the trainers' 0.5 wd_w |W|^2 + 0.5 wd_v |v|^2): the penalized loss is
+// the data loss plus the penalty; its gradient against central differences of that loss, its H u
+// against central differences of its gradient; the penalty adds exactly pen.w U and pen.v a (up to
+// one rounding) on the active W and v blocks and nothing elsewhere.
+TL_TEST(hvp_with_weight_decay) {
+    static net_t<act::tanh> net;
+    static data_t d;
+    draw_seeded(net, d, 41);
+    const index_t n = flat_size(net);
+    const l2_penalty<double> pen{0.3, 0.7};
+    const parameter_layout L = parameter_layout_of(net);
+    static double theta[NP], grad[NP], plain[NP], gp[NP], gm[NP], e[NP], u[NP], hu[NP], hu0[NP];
+    static hvp_workspace<double, N, P> ws;
+    TL_REQUIRE(read_parameters(net, vec_view<double>(theta, n)) == analysis_status::ok);
+    const auto r = flat_gradient(net, d, vec_view<double>(grad, n), ws, pen);
+    TL_REQUIRE(r.ok());
+    TL_REQUIRE(flat_gradient(net, d, vec_view<double>(plain, n), ws));
+    double w2 = 0, v2 = 0;
+    for (index_t i = 0; i < L.w_size(); ++i) w2 += theta[i] * theta[i];
+    for (index_t k = 0; k < P; ++k) v2 += theta[L.v_offset() + k] * theta[L.v_offset() + k];
+    const double data_loss = mean_loss(net, d);
+    TL_CHECK_NEAR(r.loss, data_loss + 0.5 * (pen.w * w2 + pen.v * v2), 1e-14 * (1 + r.loss));
+    double worst_g = 0, worst_h = 0;
+    for (index_t i = 0; i < n; ++i) {
+        for (index_t j = 0; j < n; ++j) e[j] = i == j ? 1.0 : 0.0;
+        const double up = gradient_at(net, d, squared_loss{}, theta, e, h, gp, n, pen);
+        const double dn = gradient_at(net, d, squared_loss{}, theta, e, -h, gm, n, pen);
+        const double err = std::fabs((up - dn) / (2 * h) - grad[i]) / (1 + std::fabs(grad[i]));
+        keep_max(worst_g, err);
+        TL_CHECK(err <= fd_rel);
+        // The penalty's gradient: pen.w W, pen.v v, nothing on the biases.
+        const double want = i < L.v_offset() ? pen.w * theta[i] : i < L.b_offset() ? pen.v * theta[i] : 0.0;
+        TL_CHECK_NEAR(grad[i] - plain[i], want, 4 * DBL_EPSILON * (1 + std::fabs(grad[i])));
+    }
+    direction(u, n, 42);
+    TL_REQUIRE(hessian_vector_product(net, d, vec_view<const double>(u, n), vec_view<double>(hu, n), ws, pen));
+    TL_REQUIRE(hessian_vector_product(net, d, vec_view<const double>(u, n), vec_view<double>(hu0, n), ws));
+    gradient_at(net, d, squared_loss{}, theta, u, h, gp, n, pen);
+    gradient_at(net, d, squared_loss{}, theta, u, -h, gm, n, pen);
+    const double scale = 1 + max_abs(hu, n);
+    for (index_t i = 0; i < n; ++i) {
+        const double err = std::fabs((gp[i] - gm[i]) / (2 * h) - hu[i]) / scale;
+        keep_max(worst_h, err);
+        TL_CHECK(err <= fd_rel);
+        const double want = i < L.v_offset() ? pen.w * u[i] : i < L.b_offset() ? pen.v * u[i] : 0.0;
+        TL_CHECK_NEAR(hu[i] - hu0[i], want, 4 * DBL_EPSILON * scale);
+    }
+    // A frozen second layer: its entries 0, the penalty on W only.
+    const hessian_blocks first_only{true, false, true};
+    TL_REQUIRE(hessian_vector_product(net, d, vec_view<const double>(u, n), vec_view<double>(gp, n), ws, pen,
+                                      first_only));
+    TL_REQUIRE(hessian_vector_product(net, d, vec_view<const double>(u, n), vec_view<double>(gm, n), ws, first_only));
+    for (index_t i = 0; i < n; ++i) {
+        const double want = !L.active(i, first_only) ? 0.0 : i < L.v_offset() ? pen.w * u[i] : 0.0;
+        TL_CHECK_NEAR(gp[i] - gm[i], want, 4 * DBL_EPSILON * scale);
+        if (!L.active(i, first_only)) TL_CHECK(gp[i] == 0.0);
+    }
+    // The operator carries the penalty.
+    auto op = make_hessian_operator(net, d, pen);
+    op(vec_view<const double>(u, n), vec_view<double>(gm, n));
+    for (index_t i = 0; i < n; ++i) TL_CHECK(gm[i] == hu[i]);
+    TL_INFO("  worst |FD - gradient| %.1e, |FD - Hu| %.1e (relative; bound %.0e)\n", worst_g, worst_h, fd_rel);
+}
+
 // The dense Hessian: symmetric to rounding, linear, and its v block the closed form.
 template <class Act, class Loss>
 void check_dense(const Loss& loss, labels how, std::uint64_t seed, double& asym) {
@@ -196,10 +269,9 @@ TL_TEST(dense_hessian_symmetric_and_linear) {
 // Blocks: inactive entries 0, inactive entries of u not read, the rest the full product's
 // restriction: H_AA u_A = (H (u with inactive entries 0)) restricted to A.
 TL_TEST(hvp_blocks_restrict_the_hessian) {
-    gaussian_rng g(31);
     static net_t<act::tanh> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 31);
     const parameter_layout L = parameter_layout_of(net);
     const index_t n = L.size();
     static double u[NP], um[NP], full[NP], part[NP];
@@ -238,10 +310,9 @@ TL_TEST(hvp_blocks_restrict_the_hessian) {
 
 // Without biases the layout is [W | v], P N + P entries; one bias on adds its entries.
 TL_TEST(hvp_layout_follows_the_biases) {
-    gaussian_rng g(41);
     static net_t<act::erf> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian, false);
+    draw_seeded(net, d, 41, false);
     TL_CHECK(flat_size(net) == P * N + P);
     static double u[NP], hu[NP], fd[NP], gp[NP], gm[NP], theta[NP];
     static hvp_workspace<double, N, P> ws;
@@ -264,10 +335,9 @@ TL_TEST(hvp_layout_follows_the_biases) {
 
 // A failed check returns its status and writes nothing.
 TL_TEST(hvp_checks_write_nothing) {
-    gaussian_rng g(51);
     static net_t<act::erf> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 51);
     static double u[NP + 1], out[NP + 1];
     static hvp_workspace<double, N, P> ws;
     direction(u, NP + 1, 1);
@@ -311,10 +381,9 @@ TL_TEST(hvp_checks_write_nothing) {
 // The same product through every way of calling it: the owning network and its reference, static
 // and dynamic sizes, an array and views, the dataset and its reference, hessian_operator.
 TL_TEST(hvp_every_calling_form_agrees) {
-    gaussian_rng g(61);
     static net_t<act::sigmoid> net;
     static data_t d;
-    draw(net, d, g, labels::gaussian);
+    draw_seeded(net, d, 61);
     static double u[NP], a[NP], b[NP], c[NP], o[NP];
     static hvp_workspace<double, N, P> ws;
     direction(u, NP, 9);

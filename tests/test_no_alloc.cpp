@@ -86,6 +86,7 @@ TL_TEST(analysis_without_allocating) {
     static hvp_workspace<float, 16, 4> ws;
     static lanczos<max_flat_size<16, 4>, 20> lz;
     static float u[max_flat_size<16, 4>], hu[max_flat_size<16, 4>];
+    static sharpness_workspace<float, 16, 4, 20> sws;
     const long before = g_allocations;
     {
         gaussian_rng g(2);
@@ -99,8 +100,12 @@ TL_TEST(analysis_without_allocating) {
         auto op = make_hessian_operator(net, data);
         lz.run(op, op.dimension(), 20);
         lz.largest(0);
+        train_config<float> c;
+        c.lr_w = 100;
+        capped_gd_trainer<float, 16, 4, 20> t(c, sws);  // sharpness, the cap and a step
+        t.full_batch(net, data);
     }
     const long during = g_allocations - before;
-    TL_INFO("    allocations in HVPs, a gradient and a Lanczos run: %ld\n", during);
+    TL_INFO("    allocations in HVPs, a gradient, a Lanczos run and a capped GD step: %ld\n", during);
     TL_CHECK(during == 0);
 }

@@ -173,7 +173,7 @@ double work_buf[population::hessian_workspace_size(P, PT, N)];
 template <class Act>
 void check_hessian(std::uint64_t seed) {
     problem<Act> pr(seed);
-    const population::hessian_blocks both{true, true};
+    const hessian_blocks both{true, true};
     mat_view<double> H(hess_buf, DIM, DIM);
     mat<double, P, N> w0;
     vec<double, P> v0;
@@ -228,7 +228,7 @@ void check_hessian(std::uint64_t seed) {
 
 TL_TEST(population_hessian_linear_is_exact) {
     problem<act::linear> pr(31);
-    const population::hessian_blocks first{true, false};
+    const hessian_blocks first{true, false};
     constexpr index_t D = P * N;
     mat_view<double> H(hess_buf, D, D);
     const double err = population::hessian(act::linear{}, pr.s.W_mut(), pr.s.v_mut(), pr.t.W(), pr.t.v(), first, 1e-3,

@@ -4,6 +4,7 @@
 #include "twolayer/analysis/hvp.hpp"
 #include "twolayer/analysis/lanczos.hpp"
 #include "twolayer/analysis/population.hpp"
+#include "twolayer/analysis/sharpness.hpp"
 #include "twolayer/core/log_series.hpp"
 #include "twolayer/core/math.hpp"
 #include "twolayer/core/philox.hpp"

@@ -29,6 +29,10 @@
 // each averaged over the M samples. Per sample that is two P x N gemvs (W x and U x) and one
 // rank-1 update of H u's first layer: 3 M N P multiply-adds, plus O(M P).
 //
+// Weight decay (l2_penalty, optional): the trainers' penalty 0.5 wd_w |W|^2 + 0.5 wd_v |v|^2 adds
+// wd_w W, wd_v v to the gradient and wd_w U, wd_v a to H u (after the mean), and its value to the
+// reported loss.
+//
 // Number formats: the network and the dataset in any format F; u, H u and the gradient in
 // C = compute_t<F>, every sum in C. The pre-activations are the forward pass's own (the same
 // kernels, the same bits); U x is a gemv in C on the sample converted to C.
@@ -37,6 +41,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "twolayer/analysis/hessian_blocks.hpp"
 #include "twolayer/core/storage.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/kernels/scalar.hpp"
@@ -64,13 +69,17 @@ struct analysis_result {
     explicit operator bool() const { return ok(); }
 };
 
-// Which blocks of the flat layout take part (true: active). A frozen layer (a trainer's
-// train_w or train_v false) is excluded by turning its block off; biases count only when the
-// network uses them.
-struct hessian_blocks {
-    bool first_layer = true;   // W
-    bool second_layer = true;  // v
-    bool biases = true;        // b and c
+// The l2 penalty the trainers add to the loss (train/config.hpp, train_config::weight_decay_w
+// and weight_decay_v): 0.5 w |W|^2 + 0.5 v |v|^2, biases never decayed. Given to flat_gradient,
+// hessian_vector_product or hessian_operator, it adds w W and v v to the gradient's blocks, w U
+// and v a to H u's (the penalty's Hessian is diag(w I, v I)), and the penalty itself to the
+// reported loss (the whole penalty, whatever the blocks: it is the objective's value). The zero
+// default is the plain data loss.
+template <class C>
+struct l2_penalty {
+    C w = C(0);  // on W
+    C v = C(0);  // on v
+    bool any() const { return w != C(0) || v != C(0); }
 };
 
 // The flat layout of a network's parameters: [W row-major | v | b if used | c if used].
@@ -267,114 +276,127 @@ void divide_all(vec_view<C, E> out, index_t m) {
     const C cm = C(m);
     for (index_t i = 0; i < out.size(); ++i) out[i] = out[i] / cm;
 }
-}  // namespace detail
 
-// The flat gradient of the mean loss over data, (1/M) sum_mu l'(yhat_mu) d yhat_mu / d theta, in
-// the layout of parameter_layout_of(net); entries of inactive blocks are 0. net: a network or a
-// network_ref (read only: its forward cache is not touched); data: a dataset or a dataset_ref of
-// the network's storage type; grad: a vec_view or an array of flat_size(net) values of
-// C = compute_t of the network's format; ws: an hvp_workspace or an hvp_workspace_ref. Returns the
-// status and the mean loss; nothing is written unless the status is ok.
-template <class Net, class D, class Out, class WS, class Loss = squared_loss, class Arch = arch::default_arch,
-          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<Out>, int> = 0>
-analysis_result<compute_t<format_of_t<Net>>> flat_gradient(const Net& n, const D& d, Out&& grad_, WS&& ws_,
-                                                           hessian_blocks blocks = {}, const Loss& loss = {},
-                                                           Arch arch = {}) {
-    const auto& net = read_ref(n);
-    using NR = std::decay_t<decltype(net)>;
+// The types every entry needs (one static_assert per mismatch): the flat vectors (Out, and U when
+// given) and the workspace in the network's compute type, the dataset of its storage type.
+template <class NR, class D, class WS, class Out, class U = Out>
+constexpr bool check_types() {
     using F = typename NR::format;
-    using S = storage_t<F>;
     using C = compute_t<F>;
-    using Act = typename NR::activation;
-    constexpr index_t N = NR::n_extent, P = NR::p_extent;
-    static_assert(std::is_same<element_of_t<Out>, C>::value,
-                  "flat_gradient: the gradient is not in the network's compute type");
-    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(ws_))>::compute_type, C>::value,
-                  "flat_gradient: the workspace is not in the network's compute type");
-    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(d))>::value_type, S>::value,
-                  "flat_gradient: the dataset is not of the network's storage type");
-    const auto& data = to_ref(d);
-    const auto& ws = to_ref(ws_);
-    const auto grad = detail::writable_view(grad_);
-    analysis_result<C> res;
-    res.status = detail::analysis_layout_status(net, data, ws, grad.size(), grad.size(), is_aligned(grad));
-    if (!res) return res;
+    static_assert(std::is_same<element_of_t<U>, C>::value && std::is_same<element_of_t<Out>, C>::value,
+                  "flat_gradient, hessian_vector_product: the flat vectors are not in the network's compute type");
+    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(std::declval<WS&>()))>::compute_type, C>::value,
+                  "flat_gradient, hessian_vector_product: the workspace is not in the network's compute type");
+    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(std::declval<const D&>()))>::value_type,
+                               storage_t<F>>::value,
+                  "flat_gradient, hessian_vector_product: the dataset is not of the network's storage type");
+    return true;
+}
 
-    const parameter_layout L = parameter_layout_of(net);
-    const index_t p = net.hidden();
-    const detail::active_blocks on(L, blocks);
-    const detail::flat_views<C, N, P> gr(grad.data(), L);
-    fill(grad, C(0));
+// The pass over the samples that the gradient and the product share: per sample, the forward pass
+// into the workspace, the loss, r = l'(yhat) and (Curvature) q = l''(yhat), then body(x, r, q).
+// Returns the mean loss (without a penalty).
+template <bool Curvature, class NR, class DR, class WS, class Loss, class Arch, class Body>
+compute_t<typename NR::format> over_samples(const NR& net, const DR& data, const WS& ws, const Loss& loss, Arch arch,
+                                            Body&& body) {
+    using F = typename NR::format;
+    using C = compute_t<F>;
     C loss_sum(0);
     for (index_t mu = 0; mu < data.samples(); ++mu) {
         const auto x = data.sample(mu);
         const C y = value_of<F>(data.y[mu]);
-        const C yhat = detail::forward_into(net, x, ws, arch);
+        const C yhat = forward_into(net, x, ws, arch);
         loss_sum += loss.value(yhat, y);
         const C r = loss.deriv(yhat, y);
+        C q(0);
+        if constexpr (Curvature) q = loss.deriv2(yhat, y);
+        body(x, r, q);
+    }
+    return C(loss_sum / C(data.samples()));
+}
+
+// The penalty's part, after the mean: out_W += pen.w * X_W and out_v += pen.v * X_v on the active
+// blocks (X: the parameters for the gradient, the direction u for the product; both read through
+// value(i) in C). Returns the penalty's value 0.5 w |W|^2 + 0.5 v |v|^2 (the whole of it) at the
+// network's parameters. Nothing is added when the penalty is zero (the bits of the plain loss).
+template <class NR, class C, index_t N, index_t P, class Value>
+C add_penalty(const NR& net, const l2_penalty<C>& pen, const active_blocks& on, const flat_views<C, N, P>& o,
+              Value value) {
+    using F = typename NR::format;
+    if (!pen.any()) return C(0);
+    const index_t nw = net.inputs() * net.hidden();
+    C sw(0), sv(0);
+    for (index_t i = 0; i < nw; ++i) {
+        const C w = value_of<F>(net.W.data()[i]);
+        sw += w * w;
+        if (on.w && pen.w != C(0)) o.W.data()[i] = o.W.data()[i] + pen.w * value(i);
+    }
+    for (index_t k = 0; k < net.hidden(); ++k) {
+        const C v = value_of<F>(net.v[k]);
+        sv += v * v;
+        if (on.v && pen.v != C(0)) o.v[k] = o.v[k] + pen.v * value(nw + k);
+    }
+    return C(C(0.5) * (pen.w * sw + pen.v * sv));
+}
+
+// flat_gradient with a penalty (the public overloads below).
+template <class NR, class DR, class G, class WS, class Loss, class Arch>
+analysis_result<compute_t<typename NR::format>> gradient(const NR& net, const DR& data, const G& grad, const WS& ws,
+                                                         const l2_penalty<compute_t<typename NR::format>>& pen,
+                                                         hessian_blocks blocks, const Loss& loss, Arch arch) {
+    using F = typename NR::format;
+    using C = compute_t<F>;
+    using Act = typename NR::activation;
+    constexpr index_t N = NR::n_extent, P = NR::p_extent;
+    analysis_result<C> res;
+    res.status = analysis_layout_status(net, data, ws, grad.size(), grad.size(), is_aligned(grad));
+    if (!res) return res;
+
+    const parameter_layout L = parameter_layout_of(net);
+    const index_t p = net.hidden();
+    const C sn = inv_sqrt<C>(net.inputs());
+    const active_blocks on(L, blocks);
+    const flat_views<C, N, P> gr(grad.data(), L);
+    fill(grad, C(0));
+    res.loss = over_samples<false>(net, data, ws, loss, arch, [&](const auto& x, C r, C) {
         for (index_t k = 0; k < p; ++k) {
             ws.e[k] = r * (value_of<F>(net.v[k]) * d1_cached<Act>(ws.z[k], ws.g[k]));
             if (on.v) gr.v[k] = gr.v[k] + r * ws.g[k];
             if (on.b) gr.b[k] = gr.b[k] + ws.e[k];
         }
         if (on.c) *gr.c = *gr.c + r;
-        if (on.w) kernels::rank1_update(gr.W, as_const_view(ws.e), x, inv_sqrt<C>(net.inputs()), C(1), arch);
-    }
-    detail::divide_all(grad, data.samples());
-    res.loss = C(loss_sum / C(data.samples()));
+        if (on.w) kernels::rank1_update(gr.W, as_const_view(ws.e), x, sn, C(1), arch);
+    });
+    divide_all(grad, data.samples());
+    const index_t nw = L.w_size();
+    res.loss += add_penalty(net, pen, on, gr, [&](index_t i) {
+        return i < nw ? value_of<F>(net.W.data()[i]) : value_of<F>(net.v[i - nw]);
+    });
     return res;
 }
 
-// out = H u, the Hessian of the mean loss over data restricted to the active blocks, times u (see
-// the derivation at the top): entries of u in inactive blocks are not read, entries of out there
-// are set to 0. net: a network or a network_ref (read only: its forward cache is not touched);
-// data: a dataset or a dataset_ref of the network's storage type; u, out: vec_views or arrays of
-// flat_size(net) values of C = compute_t of the network's format, not overlapping; ws: an
-// hvp_workspace or an hvp_workspace_ref. Returns the status and the mean loss; out is written
-// only when the status is ok. Loss needs deriv2 (model/loss.hpp), the activation d2.
-template <class Net, class D, class U, class Out, class WS, class Loss = squared_loss,
-          class Arch = arch::default_arch,
-          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<U> && is_vector_like_v<Out>,
-                           int> = 0>
-analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n, const D& d, const U& u_,
-                                                                    Out&& out_, WS&& ws_, hessian_blocks blocks = {},
-                                                                    const Loss& loss = {}, Arch arch = {}) {
-    const auto& net = read_ref(n);
-    using NR = std::decay_t<decltype(net)>;
+// hessian_vector_product with a penalty (the public overloads below).
+template <class NR, class DR, class UV, class OV, class WS, class Loss, class Arch>
+analysis_result<compute_t<typename NR::format>> product(const NR& net, const DR& data, const UV& u, const OV& out,
+                                                        const WS& ws,
+                                                        const l2_penalty<compute_t<typename NR::format>>& pen,
+                                                        hessian_blocks blocks, const Loss& loss, Arch arch) {
     using F = typename NR::format;
-    using S = storage_t<F>;
     using C = compute_t<F>;
     using Act = typename NR::activation;
     constexpr index_t N = NR::n_extent, P = NR::p_extent;
-    static_assert(std::is_same<element_of_t<U>, C>::value && std::is_same<element_of_t<Out>, C>::value,
-                  "hessian_vector_product: u and out are not in the network's compute type");
-    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(ws_))>::compute_type, C>::value,
-                  "hessian_vector_product: the workspace is not in the network's compute type");
-    static_assert(std::is_same<typename std::decay_t<decltype(to_ref(d))>::value_type, S>::value,
-                  "hessian_vector_product: the dataset is not of the network's storage type");
-    const auto& data = to_ref(d);
-    const auto& ws = to_ref(ws_);
-    const auto u = as_const_view(u_);
-    const auto out = detail::writable_view(out_);
     analysis_result<C> res;
-    res.status =
-        detail::analysis_layout_status(net, data, ws, u.size(), out.size(), is_aligned(u) && is_aligned(out));
+    res.status = analysis_layout_status(net, data, ws, u.size(), out.size(), is_aligned(u) && is_aligned(out));
     if (!res) return res;
 
     const parameter_layout L = parameter_layout_of(net);
     const index_t n_in = net.inputs(), p = net.hidden();
     const C sn = inv_sqrt<C>(n_in);
-    const detail::active_blocks on(L, blocks);
-    const detail::flat_views<const C, N, P> ud(u.data(), L);  // (U, a, beta, gamma)
-    const detail::flat_views<C, N, P> o(out.data(), L);
+    const active_blocks on(L, blocks);
+    const flat_views<const C, N, P> ud(u.data(), L);  // (U, a, beta, gamma)
+    const flat_views<C, N, P> o(out.data(), L);
     fill(out, C(0));
-    C loss_sum(0);
-    for (index_t mu = 0; mu < data.samples(); ++mu) {
-        const auto x = data.sample(mu);
-        const C y = value_of<F>(data.y[mu]);
-        const C yhat = detail::forward_into(net, x, ws, arch);
-        loss_sum += loss.value(yhat, y);
-        const C r = loss.deriv(yhat, y), q = loss.deriv2(yhat, y);
+    res.loss = over_samples<true>(net, data, ws, loss, arch, [&](const auto& x, C r, C q) {
         // t = U x / sqrt N (+ beta): U is in C, so the sample goes to C first unless it is in C.
         if (on.w) {
             if constexpr (is_native_v<F>) {
@@ -407,10 +429,81 @@ analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n
         }
         if (on.c) *o.c = *o.c + qs;
         if (on.w) kernels::rank1_update(o.W, as_const_view(ws.e), x, sn, C(1), arch);
-    }
-    detail::divide_all(out, data.samples());
-    res.loss = C(loss_sum / C(data.samples()));
+    });
+    divide_all(out, data.samples());
+    res.loss += add_penalty(net, pen, on, o, [&](index_t i) { return u[i]; });
     return res;
+}
+}  // namespace detail
+
+// The flat gradient of the mean loss over data, (1/M) sum_mu l'(yhat_mu) d yhat_mu / d theta, in
+// the layout of parameter_layout_of(net); entries of inactive blocks are 0. net: a network or a
+// network_ref (read only: its forward cache is not touched); data: a dataset or a dataset_ref of
+// the network's storage type; grad: a vec_view or an array of flat_size(net) values of
+// C = compute_t of the network's format; ws: an hvp_workspace or an hvp_workspace_ref. Returns the
+// status and the mean loss; nothing is written unless the status is ok.
+// pen (optional, l2_penalty): the loss is the penalized L + 0.5 pen.w |W|^2 + 0.5 pen.v |v|^2
+// (the trainers' weight decay): pen.w W and pen.v v are added to the active W and v entries, and
+// the returned loss includes the whole penalty.
+template <class Net, class D, class Out, class WS, class PC, class Loss = squared_loss,
+          class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<Out>, int> = 0>
+analysis_result<compute_t<format_of_t<Net>>> flat_gradient(const Net& n, const D& d, Out&& grad, WS&& ws,
+                                                           const l2_penalty<PC>& pen, hessian_blocks blocks = {},
+                                                           const Loss& loss = {}, Arch arch = {}) {
+    const auto& net = read_ref(n);
+    using NR = std::decay_t<decltype(net)>;
+    static_assert(detail::check_types<NR, D, WS, Out>());
+    static_assert(std::is_same<PC, compute_t<typename NR::format>>::value,
+                  "flat_gradient: the penalty is not in the network's compute type");
+    return detail::gradient(net, to_ref(d), detail::writable_view(grad), to_ref(ws), pen, blocks, loss, arch);
+}
+
+// flat_gradient of the plain loss (no penalty).
+template <class Net, class D, class Out, class WS, class Loss = squared_loss, class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<Out>, int> = 0>
+analysis_result<compute_t<format_of_t<Net>>> flat_gradient(const Net& n, const D& d, Out&& grad, WS&& ws,
+                                                           hessian_blocks blocks = {}, const Loss& loss = {},
+                                                           Arch arch = {}) {
+    return flat_gradient(n, d, grad, ws, l2_penalty<compute_t<format_of_t<Net>>>{}, blocks, loss, arch);
+}
+
+// out = H u, the Hessian of the mean loss over data restricted to the active blocks, times u (see
+// the derivation at the top): entries of u in inactive blocks are not read, entries of out there
+// are set to 0. net: a network or a network_ref (read only: its forward cache is not touched);
+// data: a dataset or a dataset_ref of the network's storage type; u, out: vec_views or arrays of
+// flat_size(net) values of C = compute_t of the network's format, not overlapping; ws: an
+// hvp_workspace or an hvp_workspace_ref. Returns the status and the mean loss; out is written
+// only when the status is ok. Loss needs deriv2 (model/loss.hpp), the activation d2.
+// pen (optional, l2_penalty): the penalized loss; pen.w U and pen.v a are added to the active W
+// and v entries of out (the penalty's Hessian is diag(pen.w I, pen.v I, 0)), and the returned loss
+// includes the whole penalty.
+template <class Net, class D, class U, class Out, class WS, class PC, class Loss = squared_loss,
+          class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<U> && is_vector_like_v<Out>,
+                           int> = 0>
+analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n, const D& d, const U& u, Out&& out,
+                                                                    WS&& ws, const l2_penalty<PC>& pen,
+                                                                    hessian_blocks blocks = {}, const Loss& loss = {},
+                                                                    Arch arch = {}) {
+    const auto& net = read_ref(n);
+    using NR = std::decay_t<decltype(net)>;
+    static_assert(detail::check_types<NR, D, WS, Out, U>());
+    static_assert(std::is_same<PC, compute_t<typename NR::format>>::value,
+                  "hessian_vector_product: the penalty is not in the network's compute type");
+    return detail::product(net, to_ref(d), as_const_view(u), detail::writable_view(out), to_ref(ws), pen, blocks,
+                           loss, arch);
+}
+
+// hessian_vector_product of the plain loss (no penalty).
+template <class Net, class D, class U, class Out, class WS, class Loss = squared_loss,
+          class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D> && is_vector_like_v<U> && is_vector_like_v<Out>,
+                           int> = 0>
+analysis_result<compute_t<format_of_t<Net>>> hessian_vector_product(const Net& n, const D& d, const U& u, Out&& out,
+                                                                    WS&& ws, hessian_blocks blocks = {},
+                                                                    const Loss& loss = {}, Arch arch = {}) {
+    return hessian_vector_product(n, d, u, out, ws, l2_penalty<compute_t<format_of_t<Net>>>{}, blocks, loss, arch);
 }
 
 // Copies net's parameters into flat (the layout of parameter_layout_of(net)), converted to T
@@ -455,12 +548,53 @@ analysis_status write_parameters(Net&& n, const In& flat_) {
     return analysis_status::ok;
 }
 
-// The Hessian of a network's mean loss over a dataset as an operator on double vectors of the
-// flat layout (what lanczos takes): operator()(in, out) sets out = H in through
-// hessian_vector_product, converting to and from the compute type when it is not double. NR and
-// DR are a network_ref and a dataset_ref with static sizes (make_hessian_operator builds one);
-// the operator keeps views, so the network and the dataset must outlive it. The workspace and the
-// conversion buffers live in the object (no heap).
+// The storage of a Hessian operator for a network<F, N, P, ...>: the product's workspace and, when
+// the compute type is not double, the buffers converting to and from it (inside the object, no
+// heap; a firmware may keep it in a static, e.g. inside a sharpness_workspace).
+template <class F, index_t N, index_t P>
+struct hessian_operator_storage {
+    using C = compute_t<F>;
+    static constexpr bool direct = std::is_same<C, double>::value;
+    static constexpr index_t buffer_size = direct ? 1 : max_flat_size<N, P>;
+    hvp_workspace<F, N, P> ws{};
+    vec<C, buffer_size> in{}, out{};
+};
+
+namespace detail {
+// out = H in on double vectors through hessian_vector_product with the storage st, converting to
+// and from the compute type when it is not double. On a failed check (sizes, alignment) out is
+// filled with NaN where it can be. Returns the product's status.
+template <class NR, class DR, class Store, class Loss, class Arch>
+analysis_status apply_hessian(const NR& net, const DR& data, vec_view<const double> in, vec_view<double> out,
+                              Store& st, const l2_penalty<compute_t<typename NR::format>>& pen, hessian_blocks blocks,
+                              const Loss& loss, Arch arch) {
+    using C = compute_t<typename NR::format>;
+    analysis_result<C> r;
+    if constexpr (Store::direct) {
+        r = hessian_vector_product(net, data, in, out, st.ws, pen, blocks, loss, arch);
+    } else {
+        const index_t n = parameter_layout_of(net).size();
+        if (in.size() != n || out.size() != n) {
+            r.status = analysis_status::size_mismatch;
+        } else {
+            for (index_t i = 0; i < n; ++i) st.in[i] = C(in[i]);
+            r = hessian_vector_product(net, data, vec_view<const C>(st.in.data, n), vec_view<C>(st.out.data, n), st.ws,
+                                       pen, blocks, loss, arch);
+            if (r)
+                for (index_t i = 0; i < n; ++i) out[i] = double(st.out[i]);
+        }
+    }
+    if (!r) fill(out, std::numeric_limits<double>::quiet_NaN());
+    return r.status;
+}
+}  // namespace detail
+
+// The Hessian of a network's mean loss over a dataset (optionally penalized, l2_penalty) as an
+// operator on double vectors of the flat layout (what lanczos takes): operator()(in, out) sets
+// out = H in through hessian_vector_product, converting to and from the compute type when it is
+// not double. NR and DR are a network_ref and a dataset_ref with static sizes
+// (make_hessian_operator builds one); the operator keeps views, so the network and the dataset
+// must outlive it. The workspace and the conversion buffers live in the object (no heap).
 template <class NR, class DR, class Loss = squared_loss, class Arch = arch::default_arch>
 class hessian_operator {
     using F = typename NR::format;
@@ -469,17 +603,22 @@ class hessian_operator {
     static_assert(N != dynamic_extent && P != dynamic_extent,
                   "hessian_operator: the network's sizes must be static (with run-time sizes, call "
                   "hessian_vector_product from your own operator)");
-    static constexpr bool direct = std::is_same<C, double>::value;
-    static constexpr index_t buffer_size = direct ? 1 : max_flat_size<N, P>;
 
 public:
+    // The plain loss's Hessian over blocks.
     hessian_operator(const NR& net, const DR& data, hessian_blocks blocks = {}, const Loss& loss = {}, Arch arch = {})
-        : net_(net), data_(data), loss_(loss), blocks_(blocks), arch_(arch), layout_(parameter_layout_of(net)) {}
+        : hessian_operator(net, data, l2_penalty<C>{}, blocks, loss, arch) {}
+    // The penalized loss's Hessian (H + diag(pen.w I, pen.v I, 0) on the active blocks).
+    hessian_operator(const NR& net, const DR& data, const l2_penalty<C>& pen, hessian_blocks blocks = {},
+                     const Loss& loss = {}, Arch arch = {})
+        : net_(net), data_(data), loss_(loss), pen_(pen), blocks_(blocks), arch_(arch),
+          layout_(parameter_layout_of(net)) {}
 
     // The flat layout's size (what lanczos runs on).
     index_t dimension() const { return layout_.size(); }
     const parameter_layout& layout() const { return layout_; }
     hessian_blocks blocks() const { return blocks_; }
+    const l2_penalty<C>& penalty() const { return pen_; }
     // The status of the last product (ok before the first).
     analysis_status status() const { return status_; }
     // The number of products computed.
@@ -492,47 +631,42 @@ public:
     // can be.
     void operator()(vec_view<const double> in, vec_view<double> out) {
         ++products_;
-        analysis_result<C> r;
-        if constexpr (direct) {
-            r = hessian_vector_product(net_, data_, in, out, ws_, blocks_, loss_, arch_);
-        } else {
-            const index_t n = dimension();
-            if (in.size() != n || out.size() != n) {
-                r.status = analysis_status::size_mismatch;
-            } else {
-                for (index_t i = 0; i < n; ++i) in_[i] = C(in[i]);
-                r = hessian_vector_product(net_, data_, vec_view<const C>(in_.data, n), vec_view<C>(out_.data, n),
-                                           ws_, blocks_, loss_, arch_);
-                if (r)
-                    for (index_t i = 0; i < n; ++i) out[i] = double(out_[i]);
-            }
-        }
-        status_ = r.status;
-        if (!r) fill(out, std::numeric_limits<double>::quiet_NaN());
+        status_ = detail::apply_hessian(net_, data_, in, out, st_, pen_, blocks_, loss_, arch_);
     }
 
 private:
     NR net_;
     DR data_;
     Loss loss_;
+    l2_penalty<C> pen_;
     hessian_blocks blocks_;
     Arch arch_;
     parameter_layout layout_;
     analysis_status status_ = analysis_status::ok;
     std::uint64_t products_ = 0;
-    hvp_workspace<F, N, P> ws_{};
-    vec<C, buffer_size> in_{}, out_{};
+    hessian_operator_storage<F, N, P> st_{};
 };
 
 // The Hessian operator of net (a network or a network_ref, static sizes) over data (a dataset or a
-// dataset_ref), restricted to blocks, with loss and arch.
+// dataset_ref) of the penalized loss (pen: l2_penalty in the network's compute type), restricted to
+// blocks, with loss and arch.
+template <class Net, class D, class PC, class Loss = squared_loss, class Arch = arch::default_arch,
+          std::enable_if_t<is_network_v<Net> && is_dataset_v<D>, int> = 0>
+auto make_hessian_operator(const Net& net, const D& data, const l2_penalty<PC>& pen, hessian_blocks blocks = {},
+                           const Loss& loss = {}, Arch arch = {}) {
+    using NR = std::decay_t<decltype(read_ref(net))>;
+    using DR = std::decay_t<decltype(to_ref(data))>;
+    static_assert(std::is_same<PC, compute_t<typename NR::format>>::value,
+                  "make_hessian_operator: the penalty is not in the network's compute type");
+    return hessian_operator<NR, DR, Loss, Arch>(read_ref(net), to_ref(data), pen, blocks, loss, arch);
+}
+
+// make_hessian_operator of the plain loss (no penalty).
 template <class Net, class D, class Loss = squared_loss, class Arch = arch::default_arch,
           std::enable_if_t<is_network_v<Net> && is_dataset_v<D>, int> = 0>
 auto make_hessian_operator(const Net& net, const D& data, hessian_blocks blocks = {}, const Loss& loss = {},
                            Arch arch = {}) {
-    using NR = std::decay_t<decltype(read_ref(net))>;
-    using DR = std::decay_t<decltype(to_ref(data))>;
-    return hessian_operator<NR, DR, Loss, Arch>(read_ref(net), to_ref(data), blocks, loss, arch);
+    return make_hessian_operator(net, data, l2_penalty<compute_t<format_of_t<Net>>>{}, blocks, loss, arch);
 }
 
 }  // namespace twolayer

@@ -16,6 +16,7 @@
 #pragma once
 #include <cmath>
 
+#include "twolayer/analysis/hessian_blocks.hpp"
 #include "twolayer/core/view.hpp"
 #include "twolayer/model/activation.hpp"
 #include "twolayer/teacher/generalization_error.hpp"
@@ -141,11 +142,10 @@ double loss_and_gradient(Act g, const W& w, const V& v, const WT& wt, const VT& 
     return e;
 }
 
-// Which parameters the population Hessian is taken over, in the order [W row-major | v].
-struct hessian_blocks {
-    bool first_layer = true;
-    bool second_layer = false;
-};
+// The population Hessian is taken over the blocks of twolayer::hessian_blocks (the HVP's
+// selector, analysis/hessian_blocks.hpp), in the order [W row-major | v]: first_layer and
+// second_layer as there; biases is ignored (the population quantities have no biases). The
+// default takes both layers.
 
 /// The number of parameters in the population Hessian for P units of N inputs.
 constexpr index_t hessian_dimension(index_t P, index_t N, hessian_blocks b) {

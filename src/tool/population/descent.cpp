@@ -67,7 +67,7 @@ void descend(views& m, const settings& s, job_progress& progress, outcome& o) {
 template <class Act>
 void spectrum(views& m, const settings& s, outcome& o) {
     const index_t P = m.W.rows(), PT = m.Ws.rows(), N = m.W.cols();
-    const population::hessian_blocks b{true, s.train_v};
+    const hessian_blocks b{true, s.train_v};
     const index_t dim = population::hessian_dimension(P, N, b);
     std::vector<double> h(dim * dim), work(population::hessian_workspace_size(P, PT, N));
     o.hessian_error = population::hessian(Act{}, m.W, m.v, m.Ws, m.vs, b, s.hessian_step, mat_view<double>(h.data(), dim, dim),
