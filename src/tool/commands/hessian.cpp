@@ -94,6 +94,7 @@ void check_options(CLI::App& app, hessian_options& o) {
     if (!single.empty() && single != "--inputs" && scan && o.s.alphas.size() != 1)
         throw usage_error("--scan-alpha", o.scan, single + " is for one job: one alpha");
     read_files(app, o);
+    if (o.s.inputs) o.s.alphas = {double(o.s.samples_at(0)) / double(m.N)};
     if (o.s.teacher_units == "orthonormal" && !o.s.weights && m.N < m.P_star)
         throw usage_error("--N", std::to_string(m.N),
                           "an orthonormal teacher needs N >= --P-star (" + std::to_string(m.P_star) + ")");
@@ -185,8 +186,7 @@ int run_hessian(CLI::App& app, hessian_options& o) {
             const double alpha = s.alphas[std::size_t(j / s.seeds)];
             const long seed = j % s.seeds;
             hessian::job_outcome r = hessian::run_job(s, alpha, seed, p);
-            const double a_col = s.inputs ? double(r.M) / double(s.model.N) : alpha;
-            job_result out{csv_rows(a_col, seed, r), !r.ok, r.message};
+            job_result out{csv_rows(alpha, seed, r), !r.ok, r.message};
             if (j == 0) first = std::move(r);
             return out;
         },
