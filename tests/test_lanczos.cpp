@@ -4,6 +4,7 @@
 //   - a diagonal operator with known spectrum: all eigenvalues after n steps, the extreme ones
 //     within their residual bounds after fewer, orthonormal Ritz vectors whose true residuals are
 //     the bounds, an invariant Krylov space detected, repeated runs bit-identical;
+//   - lanczos_ref over caller buffers: the static lanczos's bits, Ritz weights summing to 1;
 //   - the HVP of a small network (N = 8, P = 4, M = 16: 41 parameters) against the eigenvalues of
 //     its dense Hessian by Jacobi rotations (an independent method); with the first layer frozen
 //     the Krylov space closes at the active dimension (9);
@@ -191,6 +192,44 @@ TL_TEST(lanczos_invariant_subspace_and_errors) {
     TL_CHECK(lz.run(bad, DN, 10) == lanczos_status::nonfinite);
     TL_CHECK(lz.steps() == 3);
     TL_CHECK(lz.largest(0).value <= 12.0 + 1e-12 && lz.smallest(0).value >= -9.0 - 1e-12);
+}
+
+// lanczos_ref over caller buffers: the same bits as the static lanczos (the same algorithm), the
+// weights of the Ritz values summing to 1 with mean alpha_0 (the quadrature of the start's measure),
+// and buffers too small refused.
+TL_TEST(lanczos_ref_over_caller_storage) {
+    static double lambda[DN], y[DN], yr[DN];
+    diagonal_spectrum(lambda);
+    const diagonal_op op{lambda};
+    constexpr index_t S = 16;
+    static lanczos<DN, S> lz;
+    static double doubles[lanczos_ref::doubles_needed(DN, S)];
+    static index_t order[S];
+    lanczos_ref lr(vec_view<double>(doubles, lanczos_ref::doubles_needed(DN, S)), vec_view<index_t>(order, S), DN, S);
+    TL_CHECK(lr.max_dimension() == DN && lr.max_steps() == S);
+    TL_REQUIRE(lz.run(op, DN, S, 5) == lanczos_status::ok);
+    TL_REQUIRE(lr.run(op, DN, S, 5) == lanczos_status::ok);
+    TL_REQUIRE(lr.steps() == lz.steps());
+    double wsum = 0, mean = 0;
+    for (index_t i = 0; i < lr.steps(); ++i) {
+        TL_CHECK(lr.pair(i).value == lz.pair(i).value && lr.pair(i).residual_bound == lz.pair(i).residual_bound);
+        TL_CHECK(lr.ritz_weight(lr.pair(i)) == lz.ritz_weight(lz.pair(i)));
+        wsum += lr.ritz_weight(lr.pair(i));
+        mean += lr.ritz_weight(lr.pair(i)) * lr.pair(i).value;
+    }
+    TL_CHECK_NEAR(wsum, 1.0, 1e-13);
+    TL_CHECK_NEAR(mean, lr.alpha(0), 1e-12);
+    lz.ritz_vector(lz.largest(0), vec_view<double>(y, DN));
+    lr.ritz_vector(lr.largest(0), vec_view<double>(yr, DN));
+    for (index_t i = 0; i < DN; ++i) TL_CHECK(y[i] == yr[i]);
+    // A dimension below the capacity: Q's rows keep their stride.
+    TL_REQUIRE(lz.run(op, DN - 3, 10, 2) == lanczos_status::ok);
+    TL_REQUIRE(lr.run(op, DN - 3, 10, 2) == lanczos_status::ok);
+    TL_CHECK(lr.largest(0).value == lz.largest(0).value && lr.smallest(2).value == lz.smallest(2).value);
+    // Too small: every run is bad_size.
+    lanczos_ref small(vec_view<double>(doubles, lanczos_ref::doubles_needed(DN, S) - 1), vec_view<index_t>(order, S), DN, S);
+    TL_CHECK(small.run(op, DN, 4) == lanczos_status::bad_size);
+    TL_CHECK(lanczos_ref().run(op, 3, 2) == lanczos_status::bad_size);
 }
 
 // The small network's Hessian: Lanczos against Jacobi on the dense matrix.

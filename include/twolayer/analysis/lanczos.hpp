@@ -14,7 +14,8 @@
 // to rounding level means the Krylov space is invariant: the run stops there and its Ritz values
 // are eigenvalues of A (up to the residual bound, still reported).
 // Cost: m operator products plus about 4 m^2 n flops of reorthogonalization and O(m^2) per QR
-// sweep; storage MaxSteps (MaxN + MaxSteps + 4) + MaxN doubles and MaxSteps indices in the object.
+// sweep; storage MaxSteps (MaxN + MaxSteps + 4) + MaxN doubles and MaxSteps indices, in the object
+// (lanczos<MaxN, MaxSteps>) or in buffers the caller gives (lanczos_ref, for run-time sizes).
 #pragma once
 #include <cfloat>
 #include <cstdint>
@@ -123,25 +124,31 @@ bool tridiagonal_eigen(vec_view<double, E1> d, vec_view<double, E2> e, mat_view<
     return true;
 }
 
-// Lanczos with full reorthogonalization for symmetric operators of dimension up to MaxN, at most
-// MaxSteps steps, every vector inside the object (no heap). An operator is any callable
-// op(vec_view<const double> in, vec_view<double> out) setting out = A in (n values each; e.g.
-// hessian_operator, analysis/hvp.hpp). After run: the Ritz values in ascending order, the k
-// smallest and k largest with their residual bounds, and their Ritz vectors.
-template <index_t MaxN, index_t MaxSteps>
-class lanczos {
-    static_assert(MaxN >= 1 && MaxSteps >= 1, "twolayer::lanczos<MaxN, MaxSteps>: both must be at least 1");
+namespace detail {
+// Where a Lanczos run keeps its vectors: Q (max_steps rows of stride doubles, row j = q_j,
+// stride >= max_n), w (max_n), alpha, beta, theta, h (max_steps each), T's eigenvectors z
+// (max_steps^2) and the order of the Ritz values (max_steps). lanczos keeps them in the object,
+// lanczos_ref in the caller's buffers.
+struct lanczos_buffers {
+    double* Q;
+    index_t stride;
+    double *w, *alpha, *beta, *theta, *h, *z;
+    index_t* order;
+    index_t max_n, max_steps;
+};
 
+// The algorithm of lanczos and lanczos_ref, over the buffers Derived::buffers() gives (the
+// storage lives in the derived class, so a static lanczos is still all zero bytes: .bss).
+template <class Derived>
+class lanczos_engine {
 public:
-    static constexpr index_t max_dimension() { return MaxN; }
-    static constexpr index_t max_steps() { return MaxSteps; }
-
-    // min(steps, MaxSteps, n) steps on op of dimension n from the deterministic start vector
-    // (lanczos_start_vector with seed).
+    // min(steps, the capacity's steps, n) steps on op of dimension n from the deterministic start
+    // vector (lanczos_start_vector with seed).
     template <class Op>
     lanczos_status run(Op&& op, index_t n, index_t steps, std::uint64_t seed = 0) {
-        if (n == 0 || n > MaxN) return finish(lanczos_status::bad_size);
-        vec_view<double> start(w_.data, n);
+        const lanczos_buffers B = buf();
+        if (n == 0 || n > B.max_n) return finish(lanczos_status::bad_size);
+        vec_view<double> start(B.w, n);
         lanczos_start_vector(start, seed);
         return run_from(op, vec_view<const double>(start), steps);
     }
@@ -149,43 +156,45 @@ public:
     // The same from the given start vector (n = start.size() values; it may be w's storage).
     template <class Op, index_t E>
     lanczos_status run_from(Op&& op, vec_view<const double, E> start, index_t steps) {
+        const lanczos_buffers B = buf();
         n_ = start.size();
         m_ = 0;
         invariant_ = false;
-        if (n_ == 0 || n_ > MaxN || steps == 0) return finish(lanczos_status::bad_size);
-        if (steps > MaxSteps) steps = MaxSteps;
+        if (n_ == 0 || n_ > B.max_n || steps == 0) return finish(lanczos_status::bad_size);
+        if (steps > B.max_steps) steps = B.max_steps;
         if (steps > n_) steps = n_;
         double norm = 0;
         for (index_t i = 0; i < n_; ++i) norm += start[i] * start[i];
         norm = math::sqrt(norm);
         if (!math::isfinite(norm) || norm == 0.0) return finish(lanczos_status::bad_start);
         for (index_t i = 0; i < n_; ++i) q(0)[i] = start[i] / norm;
+        double* const w = B.w;
         double scale = 0;  // a running estimate of |T|, for the invariance test
         for (index_t j = 0; j < steps; ++j) {
-            op(vec_view<const double>(q(j), n_), vec_view<double>(w_.data, n_));
+            op(vec_view<const double>(q(j), n_), vec_view<double>(w, n_));
             for (index_t i = 0; i < n_; ++i)
-                if (!math::isfinite(w_[i])) return finish(lanczos_status::nonfinite);
+                if (!math::isfinite(w[i])) return finish(lanczos_status::nonfinite);
             double a = 0;
             for (int pass = 0; pass < 2; ++pass) {  // classical Gram-Schmidt, twice
-                for (index_t i = 0; i <= j; ++i) h_[i] = dot(q(i), w_.data);
+                for (index_t i = 0; i <= j; ++i) B.h[i] = dot(q(i), w);
                 for (index_t i = 0; i <= j; ++i) {
                     const double* qi = q(i);
-                    for (index_t r = 0; r < n_; ++r) w_[r] -= h_[i] * qi[r];
+                    for (index_t r = 0; r < n_; ++r) w[r] -= B.h[i] * qi[r];
                 }
-                a += h_[j];
+                a += B.h[j];
             }
-            const double b = math::sqrt(dot(w_.data, w_.data));
-            alpha_[j] = a;
-            beta_[j] = b;
+            const double b = math::sqrt(dot(w, w));
+            B.alpha[j] = a;
+            B.beta[j] = b;
             m_ = j + 1;
-            const double row = math::abs(a) + b + (j > 0 ? beta_[j - 1] : 0.0);
+            const double row = math::abs(a) + b + (j > 0 ? B.beta[j - 1] : 0.0);
             if (row > scale) scale = row;
             if (b <= 8.0 * DBL_EPSILON * double(n_) * scale) {  // rounding level: A maps span(Q) into itself
                 invariant_ = true;
                 break;
             }
             if (m_ == steps) break;
-            for (index_t i = 0; i < n_; ++i) q(m_)[i] = w_[i] / b;
+            for (index_t i = 0; i < n_; ++i) q(m_)[i] = w[i] / b;
         }
         return finish(solve() ? lanczos_status::ok : lanczos_status::no_convergence);
     }
@@ -197,21 +206,29 @@ public:
     bool invariant() const { return invariant_; }
     // T's entries: alpha(j) on the diagonal, beta(j) = |w| after step j (beta(m-1) enters the
     // residual bounds).
-    double alpha(index_t j) const { return alpha_[j]; }
-    double beta(index_t j) const { return beta_[j]; }
+    double alpha(index_t j) const { return buf().alpha[j]; }
+    double beta(index_t j) const { return buf().beta[j]; }
 
     // The Ritz pair at position i in ascending order of the values (i < steps()).
     ritz_pair pair(index_t i) const {
-        const index_t col = order_[i];
-        return {theta_[col], math::abs(beta_[m_ - 1] * z_(m_ - 1, col)), i};
+        const lanczos_buffers B = buf();
+        const index_t col = B.order[i];
+        return {B.theta[col], math::abs(B.beta[m_ - 1] * z_(m_ - 1, col)), i};
     }
     // The i-th smallest and the i-th largest (i = 0: the extreme one; i < steps()).
     ritz_pair smallest(index_t i) const { return pair(i); }
     ritz_pair largest(index_t i) const { return pair(m_ - 1 - i); }
+    // The squared first component of p's eigenvector of T: the weight of p's Ritz value in the
+    // spectral measure of A seen from the start vector (the Gauss quadrature weight of stochastic
+    // Lanczos quadrature); the weights of the steps() pairs sum to 1.
+    double ritz_weight(const ritz_pair& p) const {
+        const double s = z_(0, buf().order[p.index]);
+        return s * s;
+    }
     // out = y = Q s, the unit Ritz vector of p (n values).
     template <index_t E>
     void ritz_vector(const ritz_pair& p, vec_view<double, E> out) const {
-        const index_t col = order_[p.index];
+        const index_t col = buf().order[p.index];
         for (index_t r = 0; r < n_; ++r) out[r] = 0.0;
         for (index_t j = 0; j < m_; ++j) {
             const double c = z_(j, col);
@@ -221,19 +238,16 @@ public:
     }
 
 private:
-    mat<double, MaxSteps, MaxN> Q_{};  // row j = q_j
-    vec<double, MaxN> w_{};
-    vec<double, MaxSteps> alpha_{}, beta_{}, theta_{}, h_{};
-    mat<double, MaxSteps, MaxSteps> zbuf_{};  // T's eigenvectors, m x m row-major at the start
-    index_t order_[MaxSteps] = {};
     index_t n_ = 0, m_ = 0;
     bool invariant_ = false;
-    lanczos_status status_ = lanczos_status::ok;  // every member starts at zero: a static lanczos is .bss
+    lanczos_status status_ = lanczos_status::ok;
 
-    double* q(index_t j) { return Q_.data + j * MaxN; }
-    const double* q(index_t j) const { return Q_.data + j * MaxN; }
-    mat_view<double> z_view() { return mat_view<double>(zbuf_.data, m_, m_); }
-    double z_(index_t i, index_t j) const { return zbuf_.data[i * m_ + j]; }
+    lanczos_buffers buf() const { return static_cast<const Derived&>(*this).buffers(); }
+    double* q(index_t j) const {
+        const lanczos_buffers B = buf();
+        return B.Q + j * B.stride;
+    }
+    double z_(index_t i, index_t j) const { return buf().z[i * m_ + j]; }
     double dot(const double* a, const double* b) const {
         double s = 0;
         for (index_t i = 0; i < n_; ++i) s += a[i] * b[i];
@@ -248,26 +262,107 @@ private:
         }
         return status_;
     }
-    // T's eigenpairs into theta_ and zbuf_, and order_ ascending.
+    // T's eigenpairs into theta and z, and order ascending.
     bool solve() {
-        vec_view<double> d(theta_.data, m_), e(h_.data, m_);
+        const lanczos_buffers B = buf();
+        vec_view<double> d(B.theta, m_), e(B.h, m_);
         for (index_t j = 0; j < m_; ++j) {
-            d[j] = alpha_[j];
-            e[j] = beta_[j];
+            d[j] = B.alpha[j];
+            e[j] = B.beta[j];
         }
-        const bool ok = tridiagonal_eigen(d, e, z_view());
-        for (index_t i = 0; i < m_; ++i) order_[i] = i;
+        const bool ok = tridiagonal_eigen(d, e, mat_view<double>(B.z, m_, m_));
+        index_t* const order = B.order;
+        for (index_t i = 0; i < m_; ++i) order[i] = i;
         for (index_t i = 1; i < m_; ++i) {  // insertion sort of the order by value
-            const index_t o = order_[i];
+            const index_t o = order[i];
             index_t j = i;
-            while (j > 0 && theta_[order_[j - 1]] > theta_[o]) {
-                order_[j] = order_[j - 1];
+            while (j > 0 && B.theta[order[j - 1]] > B.theta[o]) {
+                order[j] = order[j - 1];
                 --j;
             }
-            order_[j] = o;
+            order[j] = o;
         }
         return ok;
     }
+};
+}  // namespace detail
+
+// Lanczos with full reorthogonalization for symmetric operators of dimension up to MaxN, at most
+// MaxSteps steps, every vector inside the object (no heap). An operator is any callable
+// op(vec_view<const double> in, vec_view<double> out) setting out = A in (n values each; e.g.
+// hessian_operator, analysis/hvp.hpp). After run: the Ritz values in ascending order, the k
+// smallest and k largest with their residual bounds, and their Ritz vectors (the members of
+// detail::lanczos_engine: run, run_from, status, dimension, steps, invariant, alpha, beta, pair,
+// smallest, largest, ritz_weight, ritz_vector).
+template <index_t MaxN, index_t MaxSteps>
+class lanczos : public detail::lanczos_engine<lanczos<MaxN, MaxSteps>> {
+    static_assert(MaxN >= 1 && MaxSteps >= 1, "twolayer::lanczos<MaxN, MaxSteps>: both must be at least 1");
+
+public:
+    static constexpr index_t max_dimension() { return MaxN; }
+    static constexpr index_t max_steps() { return MaxSteps; }
+
+    // The object's own storage (the engine writes through it only from run and run_from, which
+    // are not const).
+    detail::lanczos_buffers buffers() const {
+        auto* self = const_cast<lanczos*>(this);
+        return {self->Q_.data, MaxN,         self->w_.data, self->alpha_.data, self->beta_.data, self->theta_.data,
+                self->h_.data, self->zbuf_.data, self->order_, MaxN,           MaxSteps};
+    }
+
+private:
+    mat<double, MaxSteps, MaxN> Q_{};  // row j = q_j
+    vec<double, MaxN> w_{};
+    vec<double, MaxSteps> alpha_{}, beta_{}, theta_{}, h_{};
+    mat<double, MaxSteps, MaxSteps> zbuf_{};  // T's eigenvectors, m x m row-major at the start
+    index_t order_[MaxSteps] = {};
+};
+
+// Lanczos over the caller's storage, for sizes known at run time (host code; the same algorithm
+// and the same bits as lanczos<MaxN, MaxSteps>): doubles holds
+// doubles_needed(max_n, max_steps) values, indices max_steps. With smaller buffers every run
+// returns bad_size. The buffers must outlive the object; copying the object shares them.
+class lanczos_ref : public detail::lanczos_engine<lanczos_ref> {
+public:
+    // The doubles a run of dimension up to max_n and up to max_steps steps needs:
+    // max_steps (max_n + max_steps + 4) + max_n.
+    static constexpr index_t doubles_needed(index_t max_n, index_t max_steps) {
+        return max_steps * (max_n + max_steps + 4) + max_n;
+    }
+
+    lanczos_ref() = default;
+    template <index_t E1, index_t E2>
+    lanczos_ref(vec_view<double, E1> doubles, vec_view<index_t, E2> indices, index_t max_n, index_t max_steps) {
+        const bool fits = max_n >= 1 && max_steps >= 1 && indices.size() >= max_steps &&
+                          doubles.size() >= doubles_needed(max_n, max_steps);
+        if (!fits) return;  // max_n_ = 0: every run is bad_size
+        double* p = doubles.data();
+        Q_ = p;
+        p += max_steps * max_n;
+        w_ = p;
+        p += max_n;
+        alpha_ = p;
+        beta_ = p + max_steps;
+        theta_ = p + 2 * max_steps;
+        h_ = p + 3 * max_steps;
+        z_ = p + 4 * max_steps;
+        order_ = indices.data();
+        max_n_ = max_n;
+        max_steps_ = max_steps;
+    }
+
+    index_t max_dimension() const { return max_n_; }
+    index_t max_steps() const { return max_steps_; }
+    // The caller's storage, as the engine reads it.
+    detail::lanczos_buffers buffers() const {
+        return {Q_, max_n_, w_, alpha_, beta_, theta_, h_, z_, order_, max_n_, max_steps_};
+    }
+
+private:
+    double *Q_ = nullptr, *w_ = nullptr, *alpha_ = nullptr, *beta_ = nullptr, *theta_ = nullptr, *h_ = nullptr,
+           *z_ = nullptr;
+    index_t* order_ = nullptr;
+    index_t max_n_ = 0, max_steps_ = 0;
 };
 
 }  // namespace twolayer

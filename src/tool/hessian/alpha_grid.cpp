@@ -1,0 +1,46 @@
+#include "alpha_grid.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "../usage_error.hpp"
+
+namespace twolayer::tool::hessian {
+
+namespace {
+// The number at the start of text[pos..), which must end at `end` (a ':' or the end); advances pos.
+bool number_at(const std::string& text, std::size_t& pos, char end, double& value) {
+    const std::size_t stop = end == '\0' ? text.size() : text.find(end, pos);
+    if (stop == std::string::npos || stop == pos) return false;
+    const std::string part = text.substr(pos, stop - pos);
+    char* rest = nullptr;
+    value = std::strtod(part.c_str(), &rest);
+    if (rest != part.c_str() + part.size()) return false;
+    pos = stop + 1;
+    return true;
+}
+}  // namespace
+
+void check_alpha(double alpha, const std::string& option, const std::string& text) {
+    if (!std::isfinite(alpha) || alpha <= 0) throw usage_error(option, text, "alpha must be a number > 0");
+}
+
+std::vector<double> parse_scan(const std::string& text) {
+    const std::string opt = "--scan-alpha";
+    double a = 0, b = 0, n = 0;
+    std::size_t pos = 0;
+    if (!number_at(text, pos, ':', a) || !number_at(text, pos, ':', b) || !number_at(text, pos, '\0', n))
+        throw usage_error(opt, text, "expected a:b:n (n points from a to b inclusive, e.g. 1:8:8)");
+    if (n != std::floor(n) || n < 1 || n > 1e6) throw usage_error(opt, text, "n must be a whole number in 1 .. 10^6");
+    check_alpha(a, opt, text);
+    check_alpha(b, opt, text);
+    if (a > b) throw usage_error(opt, text, "a must not exceed b");
+    if (n == 1 && a != b) throw usage_error(opt, text, "one point (n = 1) needs a = b");
+    std::vector<double> out(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = out.size() == 1 ? a : a + (b - a) * double(i) / double(out.size() - 1);
+    out.back() = b;
+    return out;
+}
+
+}  // namespace twolayer::tool::hessian
