@@ -190,8 +190,10 @@ TWOLAYER_INLINE void gemv_rows(const T* w, index_t ld, const T* x, T* y, T scale
     for (index_t r = 0; r < B; ++r) {
         const T* wr = w + r * ld;
         T sum = sum_row<T, XA>(s[r]);
-        index_t k = j;
-        for (index_t left = n - j; left != 0; --left, ++k) sum += wr[k] * x[k];
+        // n - j < Wd here; the loop bound says so (rem % Wd), which keeps GCC 12 at -O3 with a
+        // static extent from a false "iteration ... invokes undefined behavior" error.
+        const index_t rem = n - j;
+        for (index_t t = 0; t < rem % Wd; ++t) sum += wr[j + t] * x[j + t];
         y[r] = scale * sum;
     }
 }
