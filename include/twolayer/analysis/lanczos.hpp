@@ -109,7 +109,7 @@ bool tridiagonal_eigen(vec_view<double, E1> d, vec_view<double, E2> e, mat_view<
             d[k] = cc * a + 2.0 * cs * b + ss * dd;
             d[k + 1] = ss * a - 2.0 * cs * b + cc * dd;
             e[k] = cs * (dd - a) + (cc - ss) * b;
-            if (k + 1 < h) {  // the new bulge at (k, k+2), and what is left at (k+1, k+2)
+            if (k + 1 < h) {  // the next bulge at (k, k+2), and what is left at (k+1, k+2)
                 y = s * e[k + 1];
                 e[k + 1] = c * e[k + 1];
                 x = e[k];
