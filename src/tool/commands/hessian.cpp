@@ -20,6 +20,7 @@
 #include "../common_options.hpp"
 #include "../hessian/alpha_grid.hpp"
 #include "../hessian/job.hpp"
+#include "../job_output.hpp"
 #include "../job_runner.hpp"
 #include "../npy/npy.hpp"
 #include "../ode/init_from.hpp"
@@ -192,18 +193,7 @@ int run_hessian(CLI::App& app, hessian_options& o) {
         },
         ro);
     if (!is_writer()) return 0;
-    std::ostream& os = file ? static_cast<std::ostream&>(file->stream()) : std::cout;
-    os << csv_header;
-    int code = 0;
-    for (const job_result& j : results) {
-        os << j.rows;
-        if (j.failed) {
-            std::fprintf(stderr, "twolayer hessian: %s\n", j.message.c_str());
-            code = 1;
-        }
-    }
-    if (file) file->commit();
-    else std::cout.flush();
+    const int code = write_job_rows(file, csv_header, results, "hessian");
     if (code == 0 && density) write_density(*density, first.nodes, o.bins);
     if (code == 0 && ritz) write_ritz(*ritz, first.ritz_values);
     print_summary(o, results);

@@ -16,6 +16,7 @@
 #include "../atomic_file.hpp"
 #include "../command.hpp"
 #include "../common_options.hpp"
+#include "../job_output.hpp"
 #include "../job_runner.hpp"
 #include "../ode/init_from.hpp"
 #include "../population/descent.hpp"
@@ -134,18 +135,7 @@ int run_population(CLI::App& app, population_options& o) {
               population_gd::end_class::saddle, population_gd::end_class::not_converged, population_gd::end_class::diverged})
             if (row.find(std::string(",") + population_gd::name_of(c) + ",") != std::string::npos) classes[j] = c;
     }
-    std::ostream& os = file ? static_cast<std::ostream&>(file->stream()) : std::cout;
-    os << csv_header;
-    int code = 0;
-    for (const job_result& j : results) {
-        os << j.rows;
-        if (j.failed) {
-            std::fprintf(stderr, "twolayer population: %s\n", j.message.c_str());
-            code = 1;
-        }
-    }
-    if (file) file->commit();
-    else std::cout.flush();
+    const int code = write_job_rows(file, csv_header, results, "population");
     if (spectrum) {
         spectrum->stream() << "index,eigenvalue\n";
         char line[64];

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "../atomic_file.hpp"
+#include "../job_output.hpp"
 #include "chain.hpp"
 #include "eps_g.hpp"
 #include "file_inputs.hpp"
@@ -130,18 +131,7 @@ int run_train(train_settings s, const run_options& r) {
     const std::vector<job_result> results =
         run_jobs(r.chains, [&](long job, job_progress& p) { return run_train_chain(s, job, p); }, ro);
     if (!is_writer()) return 0;
-    std::ostream& os = file ? static_cast<std::ostream&>(file->stream()) : std::cout;
-    os << train_csv_header;
-    int code = 0;
-    for (const job_result& j : results) {
-        os << j.rows;
-        if (j.failed) {
-            std::fprintf(stderr, "twolayer train: %s\n", j.message.c_str());
-            code = 1;
-        }
-    }
-    if (file) file->commit();
-    else std::cout.flush();
+    const int code = write_job_rows(file, train_csv_header, results, "train");
     return code;
 }
 
