@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "test_util.hpp"
+#include "twolayer/analysis/hessian_operator.hpp"
 #include "twolayer/analysis/hvp.hpp"
 #include "twolayer/analysis/lanczos.hpp"
 

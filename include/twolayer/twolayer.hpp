@@ -1,6 +1,7 @@
 // Umbrella header: the whole device library (every header below includes what it needs; this one
 // only saves listing them). The kernels of the default arch come in through model/network.hpp.
 #pragma once
+#include "twolayer/analysis/hessian_operator.hpp"
 #include "twolayer/analysis/hvp.hpp"
 #include "twolayer/analysis/lanczos.hpp"
 #include "twolayer/analysis/population.hpp"

@@ -290,10 +290,10 @@ private:
 // Lanczos with full reorthogonalization for symmetric operators of dimension up to MaxN, at most
 // MaxSteps steps, every vector inside the object (no heap). An operator is any callable
 // op(vec_view<const double> in, vec_view<double> out) setting out = A in (n values each; e.g.
-// hessian_operator, analysis/hvp.hpp). After run: the Ritz values in ascending order, the k
-// smallest and k largest with their residual bounds, and their Ritz vectors (the members of
-// detail::lanczos_engine: run, run_from, status, dimension, steps, invariant, alpha, beta, pair,
-// smallest, largest, ritz_weight, ritz_vector).
+// hessian_operator, analysis/hessian_operator.hpp). After run: the Ritz values in ascending
+// order, the k smallest and k largest with their residual bounds, and their Ritz vectors (the
+// members of detail::lanczos_engine: run, run_from, status, dimension, steps, invariant, alpha,
+// beta, pair, smallest, largest, ritz_weight, ritz_vector).
 template <index_t MaxN, index_t MaxSteps>
 class lanczos : public detail::lanczos_engine<lanczos<MaxN, MaxSteps>> {
     static_assert(MaxN >= 1 && MaxSteps >= 1, "twolayer::lanczos<MaxN, MaxSteps>: both must be at least 1");

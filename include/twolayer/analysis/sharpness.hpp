@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "twolayer/analysis/hessian_operator.hpp"
 #include "twolayer/analysis/hvp.hpp"
 #include "twolayer/analysis/lanczos.hpp"
 #include "twolayer/core/math.hpp"
