@@ -94,9 +94,9 @@ template <> struct extra_activation<mixed<q3_12, double>> { using type = act::qu
 template <> struct extra_activation<mixed<f16, double>> { using type = act::abs; };
 template <> struct extra_activation<mixed<q4_27, float>> { using type = act::linear; };
 
-// Bare-metal images (TL_GUARD_PROPERTY_SMALL: the Cortex-M55 board has 512 KB of flash) and the
-// sanitizer build (guard_property_test.hpp says why) get one activation per narrow format and two
-// for float and double.
+// Bare-metal images (TL_GUARD_PROPERTY_SMALL: the Cortex-M55 board has 512 KB of flash), the
+// sanitizer build and the ARM Linux builds (guard_property_test.hpp says why) get one activation
+// per narrow format and two for float and double.
 #ifdef TL_GUARD_PROPERTY_FEW_ACTIVATIONS
 template <class F> constexpr int test_activations() { return is_native_v<F> ? 2 : 1; }
 template <class F, class Fn>
