@@ -252,7 +252,7 @@ TL_TEST(hidden_convex_concave_converges_wide_pair) {
     const gda_result<double> e = t.evaluate(a, b, za, zb);
     TL_REQUIRE(e.ok());
     TL_INFO("    distance %.3g -> %.3g after 2000 steps\n", first, e.distance);
-    TL_CHECK(e.distance <= d);
+    TL_CHECK(d < 1e-3 * first);  // the last step's (the float player's rounding sets the floor, ~1e-6)
     TL_CHECK(e.distance < 1e-3 * first);
 }
 

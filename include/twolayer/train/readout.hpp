@@ -295,6 +295,8 @@ public:
         const auto& data = to_ref(data_);
         static_assert(std::is_same<typename std::decay_t<decltype(data)>::value_type, S>::value,
                       "readout_ridge::solve: the dataset is not of the network's storage type");
+        constexpr index_t PN = decltype(net)::p_extent;
+        static_assert(PN == dynamic_extent || PN <= P, "readout_ridge<P>::solve: the network has more than P hidden units");
         ridge_result r;
         const index_t m = data.samples();
         if (m == 0) return failed(ridge_status::empty_dataset);
