@@ -7,8 +7,8 @@
 //     equilibrium grows geometrically, alternating GDA's stays bounded;
 //   - the hidden convex-concave game converges to u = v = 0 for a wide pair (P = 16 on M = 4
 //     inputs, every layer trained; a float min player against a double max player);
-//   - refused steps (a NaN in B, a NaN input, the max player's update past its weight limit after
-//     the min player's passed) leave both players byte-identical, in both modes.
+//   - refused steps (a NaN in B, a NaN input, a game without B, the max player's update past its
+//     weight limit after the min player's passed) leave both players byte-identical, in both modes.
 #include "nonfinite.hpp"
 #include "test_util.hpp"
 
@@ -291,6 +291,13 @@ TL_TEST(refused_step_writes_neither_player) {
         const gda_result<double> r = t.step(s.a, s.b, s.z);
         TL_CHECK(r.status == step_status::nonfinite_input);
         TL_CHECK(r.player == gda_player::min && r.sample == 2);
+        return r;
+    });
+    refused_case("no B (a default game)", [](hand_setup& s, gda_mode mode) {
+        gda_t t;
+        t.mode = mode;
+        const gda_result<double> r = t.step(s.a, s.b, s.z);
+        TL_CHECK(r.status == step_status::size_mismatch);
         return r;
     });
     // The min player's update is acceptable; the max player's passes its limit: nothing written.

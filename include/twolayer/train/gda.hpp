@@ -35,8 +35,8 @@
 // inputs, not a mean, and the game has no teacher-student time scale); teacher_student scaling
 // still divides the second-layer and bias rates by N if asked for. Weight decay shrinks each
 // player's own weights (for the max player: a penalty subtracted from its objective). No master
-// copies. Nothing allocates: every buffer is in the trainer (M values of T four times, the two
-// players' gradient sums and the candidate).
+// copies. Nothing allocates: every buffer is in the trainer (5 M values of T: u, v, their
+// derivatives and u'; the two players' gradient sums; the candidate).
 #pragma once
 #include <cstdint>
 #include <type_traits>
@@ -86,7 +86,7 @@ template <class T, index_t M>
 struct bilinear_coupling {
     mat_view<const T, M, M> B;  // M x M, caller storage, row i couples u_i to v
 
-    index_t size() const { return B.rows(); }
+    index_t size() const { return B.data() ? B.rows() : 0; }  // 0 without a B
     T bv(vec_view<const T> v, index_t i) const {
         T s(0);
         for (index_t j = 0; j < v.size(); ++j) s += B(i, j) * v[j];
@@ -120,7 +120,7 @@ template <class T, index_t M = dynamic_extent>
 struct hidden_convex_concave_game : detail::bilinear_coupling<T, M> {
     using value_type = T;
     using base = detail::bilinear_coupling<T, M>;
-    hidden_convex_concave_game() = default;
+    hidden_convex_concave_game() = default;  // no B yet (size 0: a step refuses it, size_mismatch)
     explicit hidden_convex_concave_game(mat_view<const T, M, M> b) : base{b} {}
 
     T value(vec_view<const T> u, vec_view<const T> v) const {
@@ -142,7 +142,7 @@ template <class T, index_t M = dynamic_extent>
 struct bilinear_game : detail::bilinear_coupling<T, M> {
     using value_type = T;
     using base = detail::bilinear_coupling<T, M>;
-    bilinear_game() = default;
+    bilinear_game() = default;  // no B yet (size 0: a step refuses it, size_mismatch)
     explicit bilinear_game(mat_view<const T, M, M> b) : base{b} {}
 
     T value(vec_view<const T> u, vec_view<const T> v) const { return base::coupling(u, v); }
@@ -207,6 +207,8 @@ public:
     gda_mode mode = gda_mode::alternating;
     Rounding rounding{};
 
+    // A game (its coefficients: views of the caller's storage), the mode, and optionally both
+    // players' settings and the rounding policy; the default configs are plain-scaled rates of 1.
     gda_trainer() = default;
     explicit gda_trainer(const Game& g, gda_mode m = gda_mode::alternating) : game(g), mode(m) {}
     gda_trainer(const Game& g, const train_config<CA>& cmin, const train_config<CB>& cmax,

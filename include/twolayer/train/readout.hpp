@@ -61,6 +61,8 @@ public:
         head_.use_hidden_bias(b.data() != nullptr);
     }
 
+    // The frozen first layer and its hidden biases (zeros when there are none), read-only; the
+    // readout v, c and the output bias switch, writable; the activations of the last forward pass.
     mat_view<const S, P, N> W() const { return W_; }
     vec_view<const S, P> hidden_bias() const { return b_.data() ? b_ : b_zero_.view(); }
     bool uses_hidden_bias() const { return head_.hidden_bias_on(); }
@@ -154,11 +156,12 @@ public:
     weighted_squared_loss<C> loss{};            // the class weights
     Rounding rounding{};
 
+    // The class weights (default 1 and 1: the plain squared loss).
     readout_gd() = default;
     explicit readout_gd(const weighted_squared_loss<C>& l) : loss(l) {}
 
-    std::uint64_t steps() const { return steps_; }
-    std::uint64_t rejected() const { return rejected_; }
+    std::uint64_t steps() const { return steps_; }        // accepted steps
+    std::uint64_t rejected() const { return rejected_; }  // refused steps
 
     // One guarded GD step of the readout on the whole dataset (net: a network, a network_ref or a
     // readout_network of format F; data: a dataset or dataset_ref of storage_t<F>). Checks, in
