@@ -109,3 +109,33 @@ TL_TEST(analysis_without_allocating) {
     TL_INFO("    allocations in HVPs, a gradient, a Lanczos run and a capped GD step: %ld\n", during);
     TL_CHECK(during == 0);
 }
+
+TL_TEST(games_and_readout_without_allocating) {
+    using player = network<float, 8, 6, act::tanh>;
+    using game = hidden_convex_concave_game<float, 5>;
+    static player a, b;
+    static dataset<float, 5, 8> z;
+    static float B[25];
+    static gda_trainer<player, player, 5, game> gda;
+    static readout_ridge<6> ridge;
+    static readout_gd<float, 8, 6> rgd;
+    const long before = g_allocations;
+    {
+        gaussian_rng g(3);
+        init_network(a, g);
+        init_network(b, g);
+        tl_test::fill_gaussian(z, g, true);
+        for (float& x : B) x = g.gaussian<float>();
+        gda.game = game(mat_view<const float, 5, 5>(B));
+        for (int s = 0; s < 5; ++s) gda.step(a, b, z);  // alternating
+        gda.mode = gda_mode::simultaneous;
+        gda.step(a, b, z);
+        gda.evaluate(a, b, z);
+        for (index_t i = 0; i < 5; ++i) z.y[i] = z.X(i, 0) > 0 ? 1.0f : -1.0f;
+        rgd.step(a, z);
+        ridge.solve(a, z, weighted_squared_loss<float>{}, 0.1);
+    }
+    const long during = g_allocations - before;
+    TL_INFO("    allocations in GDA steps, a readout GD step and a ridge solve: %ld\n", during);
+    TL_CHECK(during == 0);
+}

@@ -18,6 +18,7 @@ enum class step_status : std::uint8_t {
     empty_batch,            // a batch with no samples
     size_mismatch,          // sizes disagree at run time: sample vs network, the views of a
                             // network_ref, master vs network, dataset vs network or its labels,
+                            // a game's inputs vs its players' (train/gda.hpp),
                             // or N past the format's dot length (format_traits::max_dot_length)
     misaligned_buffer,      // a buffer not aligned for its element type (core/view.hpp, is_aligned)
 };
