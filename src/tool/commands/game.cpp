@@ -60,6 +60,9 @@ int run_game(game_options& o) {
     check_positive(o.tol, "--tol");
     check_positive(s.diverge, "--diverge");
     if (!std::isfinite(s.init_scale) || s.init_scale < 0) throw usage_error("--init-scale", std::to_string(s.init_scale), "must be a number >= 0");
+    if (s.capacity != 0 && (!research::is_game_capacity(s.capacity) || s.capacity < std::max(s.P_min, s.P_max)))
+        throw usage_error("--capacity", std::to_string(s.capacity),
+                          "must be 0 or one of 8|32|128|512, at least --P-min and --P-max");
     std::optional<atomic_file> file;
     if (!o.out.empty() && is_writer()) file.emplace(o.out, "--out");
     runner_options ro;
@@ -115,6 +118,8 @@ command_main setup_game(CLI::App& sub) {
         ->capture_default_str();
     sub.add_option("--tol", o->tol, "the summary counts the seeds whose final distance is below this")->capture_default_str();
     sub.add_option("--diverge", s.diverge, "a distance above this stops the seed as diverged (exit 1)")->capture_default_str();
+    sub.add_option("--capacity", s.capacity, "the width both players are padded to with dead units (0: the smallest of 8|32|128|512 that fits; the results do not depend on it beyond rounding)")
+        ->capture_default_str();
     sub.add_option("--seed", s.seed, "base seed; seed index s draws from streams of (seed, s) only")->capture_default_str();
     sub.add_option("--threads", o->threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
     sub.add_option("--out", o->out, "CSV file to write (default: standard output)");

@@ -131,7 +131,7 @@ game_outcome run_padded(const game_settings& s, long seed_index, job_progress& p
 // The capacities instantiated: widths 8, 32, 128, 512 (both players the same), inputs 8, 32, 128.
 template <index_t NC>
 game_outcome run_width(const game_settings& s, long seed_index, job_progress& p) {
-    const long P = std::max(s.P_min, s.P_max);
+    const long P = std::max(std::max(s.P_min, s.P_max), s.capacity);
     if (P <= 8) return run_padded<NC, 8>(s, seed_index, p);
     if (P <= 32) return run_padded<NC, 32>(s, seed_index, p);
     if (P <= 128) return run_padded<NC, 128>(s, seed_index, p);

@@ -25,7 +25,11 @@ struct game_settings {
     long steps = 1000, every = 10;
     double diverge = 1e8;         ///< a distance above this stops the seed as diverged
     unsigned long seed = 1;
+    long capacity = 0;            ///< --capacity: the padded width (0: the smallest that fits)
 };
+
+/// The padded widths gda_trainer is instantiated for (and the input dimensions: 8, 32, 128).
+inline bool is_game_capacity(long c) { return c == 8 || c == 32 || c == 128 || c == 512; }
 
 /// What one seed's run gave: its CSV rows (seed,step,distance,objective), whether it failed
 /// (refused by the guard, or diverged), the message, and the last row's distance.
