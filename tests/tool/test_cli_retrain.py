@@ -6,7 +6,8 @@
 (c) at prior 0.2, ridge 5: the balancing weight printed per seed lies inside the grid 1 .. 64 and equals the log-linear
     interpolation of err_plus - err_minus recomputed here from the CSV; the median line;
 (d) the readout by GD (--solver gd) gives the ridge solution's errors; --first-layer trained
-    runs; --threads 1 and 2 give identical files;
+    runs; --threads 1 and 2 give identical files; a singular ridge problem (lambda = 0, n < P) is
+    refused: exit 1, one line per seed, the CSV (header only) written;
 (e) bad input: exit 2, one line naming the option, no file left behind.
 Usage: test_cli_retrain.py PATH_TO_TWOLAYER"""
 import csv
@@ -96,6 +97,14 @@ with temp_dir() as d:
     run(tool, ["retrain"] + small + ["--seeds", "3", "--threads", "2", "--out", f2])
     with open(f1, "rb") as a, open(f2, "rb") as b:
         check(a.read() == b.read(), "(d) --threads 1 and 2 differ")
+
+    # a refused solve (lambda = 0 with fewer samples than features): exit 1, one message per seed, the CSV written
+    sing = os.path.join(d, "sing.csv")
+    code, so, err = run(tool, ["retrain", "--n", "10", "--P", "50", "--ridge", "0", "--seeds", "2", "--quiet", "--out", sing])
+    lines = err.splitlines()
+    check(code == 1 and len(lines) == 2 and all("readout_ridge refused" in l and "not positive definite" in l for l in lines),
+          f"(d) singular: exit {code}, stderr {err!r}")
+    check(os.path.exists(sing) and read_rows(sing) == [] and "seed 1: refused" in so, f"(d) singular: {so!r}")
 
     # (e) bad input
     target = os.path.join(d, "bad.csv")

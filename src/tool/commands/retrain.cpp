@@ -73,7 +73,9 @@ void print_summary(const retrain_options& o, const std::vector<job_result>& resu
         }
         const double b = research::balancing_weight(w, diff);
         found.push_back(b);
-        if (std::isfinite(b))
+        if (results[j].failed)
+            std::fprintf(to, "twolayer retrain: seed %zu: refused (stderr says why)\n", j);
+        else if (std::isfinite(b))
             std::fprintf(to, "twolayer retrain: seed %zu: balancing weight %.6g (%.4g x the prior ratio %.4g)\n", j, b,
                          b / ((1 - o.s.prior) / o.s.prior), (1 - o.s.prior) / o.s.prior);
         else
