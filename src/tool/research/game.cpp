@@ -105,7 +105,6 @@ game_outcome run_padded(const game_settings& s, long seed_index, job_progress& p
             }
             std::snprintf(line, sizeof line, "%ld,%ld,%.17g,%.17g\n", seed_index, t, r.distance, r.value);
             out.rows += line;
-            out.final_distance = r.distance;
             if (!(r.distance <= s.diverge)) {
                 char msg[200];
                 std::snprintf(msg, sizeof msg, "seed %ld: diverged: distance %.6g above --diverge %.6g at step %ld",

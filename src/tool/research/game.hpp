@@ -32,12 +32,11 @@ struct game_settings {
 inline bool is_game_capacity(long c) { return c == 8 || c == 32 || c == 128 || c == 512; }
 
 /// What one seed's run gave: its CSV rows (seed,step,distance,objective), whether it failed
-/// (refused by the guard, or diverged), the message, and the last row's distance.
+/// (refused by the guard, or diverged) and the message.
 struct game_outcome {
     std::string rows;
     bool failed = false;
     std::string message;
-    double final_distance = 0;
 };
 
 /// Runs seed index s: B (M x M, N(0, 1) / sqrt M, stream teacher of stream_of(s, ...)), the
