@@ -118,7 +118,7 @@ command_main setup_game(CLI::App& sub) {
         ->capture_default_str();
     sub.add_option("--tol", o->tol, "the summary counts the seeds whose final distance is below this")->capture_default_str();
     sub.add_option("--diverge", s.diverge, "a distance above this stops the seed as diverged (exit 1)")->capture_default_str();
-    sub.add_option("--capacity", s.capacity, "the width both players are padded to with dead units (0: the smallest of 8|32|128|512 that fits; the results do not depend on it beyond rounding)")
+    sub.add_option("--capacity", s.capacity, "the width both players are padded to with dead units (0: the smallest of 8|32|128|512 that fits; padding changes nothing but possibly the rounding)")
         ->capture_default_str();
     sub.add_option("--seed", s.seed, "base seed; seed index s draws from streams of (seed, s) only")->capture_default_str();
     sub.add_option("--threads", o->threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
