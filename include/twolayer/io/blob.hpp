@@ -31,15 +31,15 @@ template <class S>
 std::uint64_t bits_of(const S& s) {
     static_assert(std::is_trivially_copyable<S>::value, "blob: a storage type is copied by its bytes");
     typename unsigned_of_size<sizeof(S)>::type u;
-    std::memcpy(&u, &s, sizeof u);
+    std::memcpy(&u, static_cast<const void*>(&s), sizeof u);
     return u;
 }
 template <class S>
 S from_bits(std::uint64_t bits) {
     const typename unsigned_of_size<sizeof(S)>::type u(bits);
     S s;
-    std::memcpy(&s, &u, sizeof s);
-    return s;
+    std::memcpy(static_cast<void*>(&s), &u, sizeof s);  // trivially copyable (checked above); the
+    return s;                                            // cast tells GCC the class is meant
 }
 
 // Calls f(S&) for every parameter of net in payload order: W row-major, v, b, c.
