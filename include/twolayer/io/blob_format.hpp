@@ -79,30 +79,18 @@ inline const char* to_string(blob_status s) {
 // NaN or Inf), 0 for fixed point, whose every pattern is a value.
 template <class S>
 struct blob_format_id;  // undefined: a type with no id cannot be saved
-template <> struct blob_format_id<double> {
-    static constexpr std::uint8_t value = 1;
-    static constexpr std::uint64_t nonfinite_mask = 0x7ff0000000000000ull;
+// One row of the table: the id and the nonfinite mask.
+template <std::uint8_t Id, std::uint64_t NonfiniteMask>
+struct blob_format_entry {
+    static constexpr std::uint8_t value = Id;
+    static constexpr std::uint64_t nonfinite_mask = NonfiniteMask;
 };
-template <> struct blob_format_id<float> {
-    static constexpr std::uint8_t value = 2;
-    static constexpr std::uint64_t nonfinite_mask = 0x7f800000u;
-};
-template <> struct blob_format_id<f16> {
-    static constexpr std::uint8_t value = 3;
-    static constexpr std::uint64_t nonfinite_mask = 0x7c00u;
-};
-template <> struct blob_format_id<bf16> {
-    static constexpr std::uint8_t value = 4;
-    static constexpr std::uint64_t nonfinite_mask = 0x7f80u;
-};
-template <> struct blob_format_id<q3_12> {
-    static constexpr std::uint8_t value = 5;
-    static constexpr std::uint64_t nonfinite_mask = 0;
-};
-template <> struct blob_format_id<q4_27> {
-    static constexpr std::uint8_t value = 6;
-    static constexpr std::uint64_t nonfinite_mask = 0;
-};
+template <> struct blob_format_id<double> : blob_format_entry<1, 0x7ff0000000000000ull> {};
+template <> struct blob_format_id<float> : blob_format_entry<2, 0x7f800000u> {};
+template <> struct blob_format_id<f16> : blob_format_entry<3, 0x7c00u> {};
+template <> struct blob_format_id<bf16> : blob_format_entry<4, 0x7f80u> {};
+template <> struct blob_format_id<q3_12> : blob_format_entry<5, 0> {};
+template <> struct blob_format_id<q4_27> : blob_format_entry<6, 0> {};
 
 // Activations (the library's activation_id has no promise of stable values; this table has).
 constexpr std::uint8_t blob_activation_id(activation_id a) {
