@@ -4,9 +4,9 @@
 // intact blob from a corrupt or torn one.
 //
 // Table: 16 entries, one per 4-bit nibble, two lookups per byte. Why not the usual 256-entry
-// table: that costs 1 KiB of flash (5% of the reference firmware's image) to run about twice as
-// fast, and a blob is checksummed once per save or load, which is not where a device spends its
-// time; the bitwise loop (no table) takes 8 shift-and-xor rounds per byte, four times the
+// table: it costs 1 KiB of flash (5% of the reference firmware's image) to save one lookup per
+// byte, and a blob is checksummed once per save or load, which is not where a device spends its
+// time; the bitwise loop (no table) takes 8 shift-and-xor rounds per byte instead of the
 // nibble's two. 64 bytes of constant table is the middle: in flash, computed at compile time.
 #pragma once
 #include <cstddef>
