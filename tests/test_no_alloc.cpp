@@ -139,3 +139,23 @@ TL_TEST(games_and_readout_without_allocating) {
     TL_INFO("    allocations in GDA steps, a readout GD step and a ridge solve: %ld\n", during);
     TL_CHECK(during == 0);
 }
+
+TL_TEST(blob_and_checkpoint_without_allocating) {
+    using net_t = network<float, 16, 4, act::tanh>;
+    static net_t net, back;
+    static std::uint8_t buf[blob_size<net_t>()], slot0[blob_size<net_t>()], slot1[blob_size<net_t>()];
+    const long before = g_allocations;
+    {
+        gaussian_rng g(4);
+        init_network(net, g);
+        save_blob(net, buf, sizeof buf);
+        load_blob(buf, sizeof buf, back);
+        check_blob(buf, sizeof buf, back);
+        const checkpoint_slots slots{{slot0, slot1}, sizeof slot0};
+        for (int i = 0; i < 3; ++i) save_checkpoint(slots, net);
+        restore_checkpoint(slots, back);
+    }
+    const long during = g_allocations - before;
+    TL_INFO("    allocations in blob saves, loads and checkpoints: %ld\n", during);
+    TL_CHECK(during == 0);
+}
