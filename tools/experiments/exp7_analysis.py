@@ -84,8 +84,17 @@ for key in sorted(k for k in runs if k[0] == "bilinear"):
     steps = int(np.median([t[-1] for t, _ in seeds.values()]))
     print(f"| {M} | {mode} | {P} | {len(seeds)} | {d0:.3g} | {d2:.3g} | {last:.3g} ({steps}) |")
 
+d0 = [d[0] for k, v in runs.items() if k[0] == "hidden" for _, d in v.values()]
+print(f"\nhidden game: starting distances {min(d0):.3g} to {max(d0):.3g}")
+for key in sorted(k for k in runs if k[0] == "hidden" and k[4] == 2):
+    first = sorted(int(t[np.argmax(d < 1e-12)]) for t, d in runs[key].values() if (d < 1e-12).any())
+    print(f"M = {key[1]}, {key[2]}, init {key[3]:g}, P = 2: first report below 1e-12 at steps {first}")
+for key in sorted(k for k in runs if k[0] == "bilinear" and k[2] == "simultaneous"):
+    stops = sorted(int(t[-1]) for t, _ in runs[key].values())
+    print(f"bilinear, simultaneous, P = {key[4]}: the seeds stop (distance above --diverge) at steps {stops}")
+
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.4))
-colors = {2: "C0", 4: "C5", 8: "C1", 16: "C4", 32: "C2", 64: "C6", 128: "C3"}
+colors = {2: "C0", 4: "C5", 8: "C1", 16: "C6", 32: "C2", 64: "C8", 128: "C4"}
 for ax, mode in zip(axes[:2], ["alternating", "simultaneous"]):
     for P in [2, 8, 32, 128]:
         seeds = runs.get(("hidden", 20, mode, 1.0, P), {})
