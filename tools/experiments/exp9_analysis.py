@@ -72,7 +72,7 @@ for ax, init in zip(axes, inits):
     ax.set_ylim(-0.05, 1.05)
 axes[0].set_ylabel("fraction of restarts reaching F*")
 axes[0].legend(fontsize=7)
-fig.suptitle("orthogonal data, ReLU, weight decay 0.02, GD lr 0.1, 30000 steps", fontsize=9)
+fig.suptitle("orthogonal data, ReLU, weight decay 0.02; GD lr 0.1, 30000 steps (init-scale 1: lr 0.01, 150000 steps)", fontsize=9)
 fig.tight_layout()
 png = os.path.join(out, "exp9_width.png")
 fig.savefig(png, dpi=80)
