@@ -58,6 +58,13 @@ for key in sorted(data):
     model = next((w for w in sorted(data[key]) if predicted(n, w) >= 0.5), None)
     print(f"| {init:g} | {n} | {half.get(key, 'none on the grid')} | {model} |")
 
+widths = sorted({w for per in data.values() for w in per})
+print("\n| init-scale | n | " + " | ".join(f"m = {w}" for w in widths) + " |")
+print("| --- | --- |" + " --- |" * len(widths))
+for key in sorted(data):
+    per = data[key]
+    print(f"| {key[0]:g} | {key[1]} | " + " | ".join(f"{sum(r[2] for r in per[w])}/{len(per[w])}" if w in per else "" for w in widths) + " |")
+
 inits = sorted({k[0] for k in data})
 fig, axes = plt.subplots(1, len(inits), figsize=(5 * len(inits), 3.6), sharey=True)
 for ax, init in zip(axes, inits):
