@@ -77,8 +77,19 @@ with temp_dir() as d:
         if m:
             found.append(float(m.group(1)))
             check(abs(float(m.group(1)) / want - 1) < 1e-5, f"(c) seed {s}: printed {m.group(1)}, recomputed {want}")
-    m = re.search(r"median balancing weight ([0-9.e+-]+) over 3 seeds", so)
+    m = re.search(r"median balancing weight ([0-9.e+-]+) over the 3 of 3 seeds that cross", so)
     check(m is not None and len(found) == 3 and abs(float(m.group(1)) / sorted(found)[1] - 1) < 1e-5, f"(c) median: {so!r}")
+    # the median line counts only the seeds that cross, and says how many of all those are: P = 60
+    # features against 8 minority samples (the errors can saturate before they cross), and a grid too
+    # narrow for any seed to cross
+    code, so, err = run(tool, ["retrain", "--d", "10", "--n", "40", "--P", "60", "--prior", "0.2", "--test-samples", "2000",
+                               "--weights", "1:64:7", "--seeds", "2", "--quiet", "--out", os.path.join(d, "some.csv")])
+    crossing = re.findall(r"seed \d+: balancing weight ([0-9.e+-]+)", so)
+    m = re.search(r"median balancing weight ([0-9.e+-]+) over the (\d+) of 2 seeds that cross", so)
+    check(code == 0 and len(crossing) == 1 and m is not None and int(m.group(2)) == 1 and m.group(1) == crossing[0],
+          f"(c) some: {code} {so!r} {err}")
+    code, so, err = run(tool, ["retrain"] + small + ["--weights", "1:1.5:2", "--seeds", "2", "--out", os.path.join(d, "none.csv")])
+    check(code == 0 and "no balancing weight: 0 of 2 seeds cross on the grid 1:1.5:2" in so, f"(c) none: {code} {so!r} {err}")
 
     # (d) GD against ridge; trained first layer; threads
     ridge, gd = os.path.join(d, "ridge.csv"), os.path.join(d, "gd.csv")

@@ -85,8 +85,10 @@ with temp_dir() as d:
     with open(f1, "rb") as a, open(f2, "rb") as b:
         check(a.read() == b.read(), "(d) --subquadratic --threads 1 and 2 differ")
     none = os.path.join(d, "none.csv")
-    run(tool, grid + ["--steps", "1", "--threshold", "1e-9", "--out", none])
+    code, so, err = run(tool, grid + ["--steps", "1", "--threshold", "1e-9", "--out", none])
     check(all(r["width_needed"] == "" for r in read(none, ["n", "restart", "width_needed"])), "(d) one step reached 1e-9")
+    check(len(re.findall(r"twolayer width: n \d+: no width of the grid reached loss < 1e-09 \(0 of 3 restarts", so)) == 3
+          and "nan" not in so, f"(d) summary when none reaches: {so!r}")
     o1, o2 = os.path.join(d, "o1.csv"), os.path.join(d, "o2.csv")
     ortho = ["width", "--n", "5", "--widths", "4,16", "--restarts", "3", "--steps", "500", "--quiet"]
     run(tool, ortho + ["--threads", "1", "--out", o1])

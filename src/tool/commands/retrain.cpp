@@ -82,8 +82,15 @@ void print_summary(const retrain_options& o, const std::vector<job_result>& resu
             std::fprintf(to, "twolayer retrain: seed %zu: err_plus - err_minus does not change sign on the grid %s\n", j,
                          o.weights.c_str());
     }
-    std::fprintf(to, "twolayer retrain: median balancing weight %.6g over %zu seeds (d/n = %.4g, prior %.4g)\n",
-                 research::median_of_finite(found), found.size(), double(o.s.d) / double(o.s.n), o.s.prior);
+    // The median is over the seeds whose errors cross on the grid: say how many of all those are.
+    std::size_t crossing = 0;
+    for (double b : found) crossing += std::isfinite(b) ? 1 : 0;
+    if (crossing == 0)
+        std::fprintf(to, "twolayer retrain: no balancing weight: 0 of %zu seeds cross on the grid %s (d/n = %.4g, prior %.4g)\n",
+                     found.size(), o.weights.c_str(), double(o.s.d) / double(o.s.n), o.s.prior);
+    else
+        std::fprintf(to, "twolayer retrain: median balancing weight %.6g over the %zu of %zu seeds that cross (d/n = %.4g, prior %.4g)\n",
+                     research::median_of_finite(found), crossing, found.size(), double(o.s.d) / double(o.s.n), o.s.prior);
 }
 
 int run_retrain(retrain_options& o) {

@@ -71,8 +71,12 @@ void print_summary(const width_options& o, const std::vector<job_result>& result
         if (s.subquadratic) {
             long found = 0;
             for (double x : needed) found += std::isfinite(x) ? 1 : 0;
-            std::fprintf(to, "twolayer width: n %ld: median width needed %g (%ld of %ld restarts reached loss < %g on widths %s)\n",
-                         s.ns[g], research::median_of_finite(needed), found, count, s.threshold, o.widths.c_str());
+            if (found == 0)  // not "median width needed nan"
+                std::fprintf(to, "twolayer width: n %ld: no width of the grid reached loss < %g (0 of %ld restarts on widths %s)\n",
+                             s.ns[g], s.threshold, count, o.widths.c_str());
+            else
+                std::fprintf(to, "twolayer width: n %ld: median width needed %g (%ld of %ld restarts reached loss < %g on widths %s)\n",
+                             s.ns[g], research::median_of_finite(needed), found, count, s.threshold, o.widths.c_str());
         } else {
             std::fprintf(to, "twolayer width: width %ld: %ld of %ld restarts (%.3f) reached the global minimum %.10g\n", s.widths[g],
                          hits, count, double(hits) / double(count),
