@@ -14,6 +14,13 @@ if(TOOLCHAIN)
 else()
   list(APPEND args -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_C_COMPILER=${CC})
 endif()
+# A cross toolchain with a sysroot (CMAKE_FIND_ROOT_PATH, mode PACKAGE ONLY: the Linux ARM
+# presets) re-roots CMAKE_PREFIX_PATH under the sysroot, so a package installed outside it is
+# named by its directory, as a user would (or installs it into the sysroot). The bare-metal
+# toolchains have no root path: CMAKE_PREFIX_PATH alone finds it.
+if(FIND_ROOT_PATH)
+  list(APPEND args -Dtwolayer_DIR=${PREFIX}/share/cmake/twolayer)
+endif()
 if(BARE_METAL)
   list(APPEND args -DCONSUMER_BOARD_DIR=${BOARD_DIR} "-DCONSUMER_LINK_OPTIONS=${MEMORY}")
 endif()
