@@ -2,6 +2,7 @@
 #
 #   cmake --install <build> --prefix <p>                       headers, CMake package, pkg-config
 #   cmake --install <build> --prefix <dir> --component arduino  <dir>/twolayer: an Arduino library
+#   cmake --install <build> --prefix <dir> --component platformio  <dir>/twolayer: a PlatformIO library
 #
 # Layout under <p> (component twolayer_devel, the default install):
 #   include/twolayer/...                          the headers, as in the source tree
@@ -73,3 +74,19 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/twolayer DESTINATION twolayer/sr
 install(FILES ${PROJECT_SOURCE_DIR}/targets/examples/sketch/online_training.cpp
         DESTINATION twolayer/examples/online_training RENAME online_training.ino
         COMPONENT arduino EXCLUDE_FROM_ALL)
+
+# The PlatformIO library: <prefix>/twolayer/library.json, the headers under include/ (its
+# build.includeDir), the example sketch under examples/online_training. Not part of the default
+# install: only with --component platformio, e.g. into a project's private library folder
+#   cmake --install build/host --component platformio --prefix <project>/lib
+# An installed component rather than a library.json at the repository root: the repository's top
+# level is fixed (README, "Where things are"), and the root's src/ is the host-only research tool,
+# which PlatformIO would otherwise compile as the library's sources.
+configure_file(${CMAKE_CURRENT_LIST_DIR}/platformio/library.json.in
+               ${PROJECT_BINARY_DIR}/packaging/platformio/library.json @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/platformio/library.json
+        DESTINATION twolayer COMPONENT platformio EXCLUDE_FROM_ALL)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/twolayer DESTINATION twolayer/include
+        COMPONENT platformio EXCLUDE_FROM_ALL FILES_MATCHING PATTERN "*.hpp")
+install(FILES ${PROJECT_SOURCE_DIR}/targets/examples/sketch/online_training.cpp
+        DESTINATION twolayer/examples/online_training COMPONENT platformio EXCLUDE_FROM_ALL)

@@ -14,7 +14,7 @@ macro(check msg)
   endif()
 endmacro()
 
-file(REMOVE_RECURSE ${PREFIX} ${ARDUINO_PREFIX})
+file(REMOVE_RECURSE ${PREFIX} ${ARDUINO_PREFIX} ${PLATFORMIO_PREFIX})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX}
                 RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -24,6 +24,12 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${ARDUI
                 RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "[FAIL] cmake --install --component arduino: ${rc}\n${err}")
+endif()
+
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PLATFORMIO_PREFIX} --component platformio
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "[FAIL] cmake --install --component platformio: ${rc}\n${err}")
 endif()
 
 # The default install: exactly the headers, the three package files and twolayer.pc.
@@ -89,10 +95,25 @@ check("arduino: src/twolayer/ holds the ${nheaders} headers" ar_headers STREQUAL
 check("arduino: examples/online_training/online_training.ino" EXISTS ${ar}/examples/online_training/online_training.ino)
 check("arduino: not part of the default install" NOT EXISTS ${PREFIX}/twolayer)
 
-# library.json: the same version as the project.
-file(READ ${SOURCE_DIR}/library.json json)
+# The PlatformIO library: library.json at its root with the project's version, the headers under
+# its build.includeDir, nothing to compile, the example it names.
+set(pio ${PLATFORMIO_PREFIX}/twolayer)
+file(READ ${pio}/library.json json)
 string(JSON pio_version GET "${json}" version)
-check("library.json: version ${pio_version}" pio_version STREQUAL "${VERSION}")
+string(JSON pio_include GET "${json}" build includeDir)
+check("platformio: library.json version ${pio_version}" pio_version STREQUAL "${VERSION}")
+file(GLOB_RECURSE pio_headers RELATIVE ${pio}/${pio_include} ${pio}/${pio_include}/twolayer/*.hpp)
+list(SORT pio_headers)
+string(REPLACE ";" " " pio_headers "${pio_headers}")
+check("platformio: ${pio_include}/twolayer/ holds the ${nheaders} headers" pio_headers STREQUAL headers_s)
+file(GLOB_RECURSE pio_sources RELATIVE ${pio} ${pio}/*.c ${pio}/*.cpp ${pio}/*.cc ${pio}/*.S)
+list(FILTER pio_sources EXCLUDE REGEX "^examples/")
+list(LENGTH pio_sources npio)
+check("platformio: no source for PlatformIO to compile outside examples/ (${pio_sources})" npio EQUAL 0)
+string(JSON pio_base GET "${json}" examples 0 base)
+string(JSON pio_sketch GET "${json}" examples 0 files 0)
+check("platformio: the example ${pio_base}/${pio_sketch}" EXISTS ${pio}/${pio_base}/${pio_sketch})
+check("platformio: not part of the default install" NOT EXISTS ${PREFIX}/twolayer)
 
 message("${passed} passed, ${failed} failed")
 if(failed GREATER 0)

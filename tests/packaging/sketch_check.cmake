@@ -1,8 +1,9 @@
 # packaging_platformio / packaging_arduino: the example sketch built for the Cortex-M4F with
 # arm-none-eabi-g++, with exactly the include paths and flags each tool would give it, read
 # from the manifests; then linked with the board support and run under QEMU (mps2-an386).
-#   platformio: library.json's build.includeDir (relative to the library root, the repository),
-#               build.flags, and the example named in its "examples" list.
+#   platformio: the installed PlatformIO library (cmake --install --component platformio):
+#               library.json's build.includeDir (relative to the library root), build.flags, and
+#               the example named in its "examples" list.
 #   arduino:    the installed Arduino library (cmake --install --component arduino): the 1.5
 #               layout's one include path <root>/src, the header of library.properties' includes=
 #               (-include: what the IDE's "Include Library" inserts), the sketch
@@ -49,7 +50,7 @@ function(run name want)
 endfunction()
 
 if(TOOL STREQUAL "platformio")
-  set(root ${SOURCE_DIR})
+  set(root ${PLATFORMIO_ROOT})
   file(READ ${root}/library.json json)
   string(JSON include_dir GET "${json}" build includeDir)
   string(JSON nflags LENGTH "${json}" build flags)
@@ -62,12 +63,7 @@ if(TOOL STREQUAL "platformio")
       list(APPEND flags ${f})
     endforeach()
   endif()
-  # srcFilter must keep the repository's src/ (the host-only research tool) out of the build.
-  string(JSON filter GET "${json}" build srcFilter 0)
-  if(NOT filter STREQUAL "-<*>")
-    message(FATAL_ERROR "[FAIL] library.json: build.srcFilter ${filter} would compile src/ (the host tool)")
-  endif()
-  message("[ ok ] library.json: includeDir ${include_dir}, flags ${flags}, srcFilter ${filter}")
+  message("[ ok ] library.json: includeDir ${include_dir}, flags ${flags}")
   string(JSON base GET "${json}" examples 0 base)
   string(JSON sketch GET "${json}" examples 0 files 0)
   run(platformio_sketch "fp_contract_off=1" -I${root}/${include_dir} ${flags} ${root}/${base}/${sketch})
