@@ -3,23 +3,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "../number_text.hpp"
 #include "../usage_error.hpp"
 
 namespace twolayer::tool::hessian {
-
-namespace {
-// The number at the start of text[pos..), which must end at `end` (a ':' or the end); advances pos.
-bool number_at(const std::string& text, std::size_t& pos, char end, double& value) {
-    const std::size_t stop = end == '\0' ? text.size() : text.find(end, pos);
-    if (stop == std::string::npos || stop == pos) return false;
-    const std::string part = text.substr(pos, stop - pos);
-    char* rest = nullptr;
-    value = std::strtod(part.c_str(), &rest);
-    if (rest != part.c_str() + part.size()) return false;
-    pos = stop + 1;
-    return true;
-}
-}  // namespace
 
 void check_alpha(double alpha, const std::string& option, const std::string& text) {
     if (!std::isfinite(alpha) || alpha <= 0) throw usage_error(option, text, "alpha must be a number > 0");

@@ -4,23 +4,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "../number_text.hpp"
 #include "../usage_error.hpp"
 
 namespace twolayer::tool::research {
-
-namespace {
-// The number text[pos .. stop), stop the next `end` (or the end of the text); advances pos.
-bool number_at(const std::string& text, std::size_t& pos, char end, double& value) {
-    const std::size_t stop = end == '\0' ? text.size() : text.find(end, pos);
-    if (stop == std::string::npos || stop == pos) return false;
-    const std::string part = text.substr(pos, stop - pos);
-    char* rest = nullptr;
-    value = std::strtod(part.c_str(), &rest);
-    if (rest != part.c_str() + part.size()) return false;
-    pos = stop + 1;
-    return true;
-}
-}  // namespace
 
 std::vector<double> parse_log_grid(const std::string& text, const std::string& option) {
     double a = 0, b = 0, n = 0;
