@@ -86,9 +86,13 @@ void add_run_options(CLI::App& app, run_options& r) {
         ->check(CLI::IsMember(format_names()))
         ->capture_default_str();
     app.add_option("--chains", r.chains, "independent runs")->check(CLI::Range(1L, 1000000L))->capture_default_str();
-    app.add_option("--threads", r.threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
-    app.add_option("--out", r.out, "CSV file to write (default: standard output)");
-    app.add_flag("--quiet", r.quiet, "no progress bar");
+    add_job_output_options(app, r.threads, r.out, r.quiet);
+}
+
+void add_job_output_options(CLI::App& app, long& threads, std::string& out, bool& quiet) {
+    app.add_option("--threads", threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
+    app.add_option("--out", out, "CSV file to write (default: standard output)");
+    app.add_flag("--quiet", quiet, "no progress bar");
 }
 
 void resolve(CLI::App& app, model_options& m, training_options& t) {

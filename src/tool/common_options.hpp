@@ -62,6 +62,9 @@ void add_model_options(CLI::App& app, model_options& m);
 void add_training_options(CLI::App& app, training_options& t);
 /// Adds --format --chains --threads --out --quiet.
 void add_run_options(CLI::App& app, run_options& r);
+/// Adds --threads (worker threads, 0: every core), --out (the CSV, default standard output) and
+/// --quiet (no progress bar): what every command on the job runner takes.
+void add_job_output_options(CLI::App& app, long& threads, std::string& out, bool& quiet);
 
 /// After parsing: fills the defaults that depend on other options (--teacher-act from --act,
 /// --lr-v from --lr). Call it first thing in a command's main.

@@ -16,6 +16,7 @@
 
 #include "../atomic_file.hpp"
 #include "../command.hpp"
+#include "../common_options.hpp"
 #include "../job_output.hpp"
 #include "../job_runner.hpp"
 #include "../research/game.hpp"
@@ -121,9 +122,7 @@ command_main setup_game(CLI::App& sub) {
     sub.add_option("--capacity", s.capacity, "the width both players are padded to with dead units (0: the smallest of 8|32|128|512 that fits; padding changes nothing but possibly the rounding)")
         ->capture_default_str();
     sub.add_option("--seed", s.seed, "base seed; seed index s draws from streams of (seed, s) only")->capture_default_str();
-    sub.add_option("--threads", o->threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
-    sub.add_option("--out", o->out, "CSV file to write (default: standard output)");
-    sub.add_flag("--quiet", o->quiet, "no progress bar");
+    add_job_output_options(sub, o->threads, o->out, o->quiet);
     return [o] { return run_game(*o); };
 }
 

@@ -239,9 +239,7 @@ command_main setup_hessian(CLI::App& sub) {
     sub.add_option("--init-from", o->init_from, "weights from DIR (W.npy, v.npy, W_star.npy, v_star.npy) instead of drawn; one job");
     sub.add_option("--inputs", o->inputs, "the samples from X.npy (M x N; labels from the teacher) instead of drawn; one job");
     sub.add_option("--eigenvalues", o->eigenvalues, "write every Ritz value of the run to this CSV (index,eigenvalue; one job)");
-    sub.add_option("--threads", o->run.threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
-    sub.add_option("--out", o->run.out, "CSV file to write (default: standard output)");
-    sub.add_flag("--quiet", o->run.quiet, "no progress bar");
+    add_job_output_options(sub, o->run.threads, o->run.out, o->run.quiet);
     return [&sub, o] { return run_hessian(sub, *o); };
 }
 

@@ -144,9 +144,7 @@ command_main setup_retrain(CLI::App& sub) {
         ->check(CLI::Range(1L, 1000000L))
         ->capture_default_str();
     sub.add_option("--seed", s.seed, "base seed; seed index s draws from streams of (seed, s) only")->capture_default_str();
-    sub.add_option("--threads", o->threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
-    sub.add_option("--out", o->out, "CSV file to write (default: standard output)");
-    sub.add_flag("--quiet", o->quiet, "no progress bar");
+    add_job_output_options(sub, o->threads, o->out, o->quiet);
     return [o] { return run_retrain(*o); };
 }
 

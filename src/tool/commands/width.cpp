@@ -16,6 +16,7 @@
 
 #include "../atomic_file.hpp"
 #include "../command.hpp"
+#include "../common_options.hpp"
 #include "../job_output.hpp"
 #include "../job_runner.hpp"
 #include "../research/grids.hpp"
@@ -121,9 +122,7 @@ command_main setup_width(CLI::App& sub) {
     sub.add_option("--d", s.d, "with --subquadratic: input dimension (x ~ N(0, I_d))")->check(CLI::Range(1L, 100000L))->capture_default_str();
     sub.add_option("--threshold", s.threshold, "with --subquadratic: the training loss mean (f - y)^2 / 2 to reach")->capture_default_str();
     sub.add_option("--seed", s.seed, "base seed; job j draws from streams of (seed, j) only")->capture_default_str();
-    sub.add_option("--threads", o->threads, "worker threads (0: every core)")->check(CLI::Range(0L, 4096L))->capture_default_str();
-    sub.add_option("--out", o->out, "CSV file to write (default: standard output)");
-    sub.add_flag("--quiet", o->quiet, "no progress bar");
+    add_job_output_options(sub, o->threads, o->out, o->quiet);
     return [o] { return run_width(*o); };
 }
 
