@@ -25,7 +25,25 @@ def online_training(out):
     return f"eps_g {first:.3g} -> {last:.3g} ({first / last:.0f}-fold), {m.group(1)} steps accepted"
 
 
-CHECKS = {"online_training": online_training}
+def readout_retraining(out):
+    """Retraining lowers the error of both classes' mean, and class weighting lowers the minority
+    class's error below the plain retraining's."""
+    errors = {name: (float(major), float(minor)) for name, major, minor in
+              re.findall(r"^readout (\w+) majority_error (\S+) minority_error (\S+)$", out, re.M)}
+    for name in ("initial", "plain", "weighted"):
+        if name not in errors:
+            fail(f"no 'readout {name}' line")
+    mean = {name: (e[0] + e[1]) / 2 for name, e in errors.items()}
+    for name in ("plain", "weighted"):
+        if not mean[name] < mean["initial"]:
+            fail(f"retraining ({name}) did not lower the mean class error: {mean['initial']} -> {mean[name]}")
+    if not errors["weighted"][1] < errors["plain"][1]:
+        fail(f"class weighting did not lower the minority error: {errors['plain'][1]} -> {errors['weighted'][1]}")
+    return (f"mean class error {mean['initial']:.3g} -> {mean['plain']:.3g} (plain), {mean['weighted']:.3g} (weighted); "
+            f"minority error {errors['plain'][1]:.3g} -> {errors['weighted'][1]:.3g} with class weights")
+
+
+CHECKS = {"online_training": online_training, "readout_retraining": readout_retraining}
 
 
 def main():
