@@ -43,7 +43,34 @@ def readout_retraining(out):
             f"minority error {errors['plain'][1]:.3g} -> {errors['weighted'][1]:.3g} with class weights")
 
 
-CHECKS = {"online_training": online_training, "readout_retraining": readout_retraining}
+# What each damaged update must be refused with (a phrase of io/blob_format.hpp's to_string).
+BLOB_REFUSALS = {"flipped_byte": "checksum mismatch", "truncated": "truncated", "wrong_size": "sizes"}
+
+
+def blob_update(out):
+    """The good and the resent blob are accepted and change the outputs to the sender's; each damaged
+    one is refused with its own status and leaves the running network's bytes and outputs as they were."""
+    updates = {name: (int(status), text) for name, status, text in
+               re.findall(r"^update (\w+): received \d+ bytes, status (\d+) \((.*)\)$", out, re.M)}
+    unchanged = {name: (b, o) for name, b, o in re.findall(r"^unchanged (\w+) bytes (\w+) outputs (\w+)$", out, re.M)}
+    for name in ("good", "resent"):
+        if updates.get(name, (None,))[0] != 0:
+            fail(f"update {name} was not accepted: {updates.get(name)}")
+    for name, phrase in BLOB_REFUSALS.items():
+        if name not in updates or updates[name][0] == 0 or phrase not in updates[name][1]:
+            fail(f"update {name} not refused as '{phrase}': {updates.get(name)}")
+        if unchanged.get(name) != ("yes", "yes"):
+            fail(f"update {name}: the running network changed: {unchanged.get(name)}")
+    statuses = [updates[n][0] for n in BLOB_REFUSALS]
+    if len(set(statuses)) != len(statuses):
+        fail(f"the refusals share a status: {statuses}")
+    outputs = re.findall(r"^outputs (\S.*)$", out, re.M)
+    if len(outputs) != 5 or outputs.count("equal the sender's yes") != 2 or outputs[0] == outputs[1] or outputs[1] == outputs[3]:
+        fail(f"the accepted updates did not give the sender's (new) outputs: {outputs}")
+    return f"2 updates accepted, {len(statuses)} damaged ones refused with statuses {statuses}, network unchanged"
+
+
+CHECKS = {"online_training": online_training, "readout_retraining": readout_retraining, "blob_update": blob_update}
 
 
 def main():
