@@ -64,9 +64,11 @@ def blob_update(out):
     statuses = [updates[n][0] for n in BLOB_REFUSALS]
     if len(set(statuses)) != len(statuses):
         fail(f"the refusals share a status: {statuses}")
-    outputs = re.findall(r"^outputs (\S.*)$", out, re.M)
-    if len(outputs) != 5 or outputs.count("equal the sender's yes") != 2 or outputs[0] == outputs[1] or outputs[1] == outputs[3]:
-        fail(f"the accepted updates did not give the sender's (new) outputs: {outputs}")
+    outputs = re.findall(r"^outputs (.*)$", out, re.M)  # shipped, after good, after resent
+    if len(outputs) != 3 or len(set(outputs)) != 3:
+        fail(f"expected three different sets of outputs (shipped, good, resent): {outputs}")
+    if re.findall(r"^sender_match (\w+)$", out, re.M) != ["yes", "yes"]:
+        fail("the accepted updates' outputs are not the sender's bit for bit")
     return f"2 updates accepted, {len(statuses)} damaged ones refused with statuses {statuses}, network unchanged"
 
 

@@ -9,9 +9,9 @@
 // intact blob accepted.
 //
 // Output (checked by check_example.py): "update <name>: received <n> bytes, status <s> (<text>)",
-// after each refusal "unchanged <name> bytes <yes|no> outputs <yes|no>", after each accepted
-// update "outputs <v...>" (also first, for the weights shipped) and "outputs equal the sender's <yes|no>". Exit code 0 when every
-// update did what it should.
+// after each refusal "unchanged <name> bytes <yes|no> outputs <yes|no>" (bytes: the whole network
+// object), after each accepted update "outputs <v...>" (also first, for the weights shipped) and
+// "sender_match <yes|no>". Exit code 0 when every update did what it should.
 #include <cstdint>
 #include <cstring>
 
@@ -32,7 +32,7 @@ net_t g_update, g_next;                 // stand in for the host: the networks w
 network<float, N, P - 1, act::erf> g_other;  // a network of another size (P - 1 hidden units)
 std::uint8_t g_tx[BLOB];                // the sender's bytes
 std::uint8_t g_rx[BLOB];                // the device's receive buffer: one blob of its network
-std::uint8_t g_before[BLOB], g_after[BLOB];  // the running network's parameter bytes (save_blob)
+unsigned char g_before[sizeof(net_t)];  // every byte of the running network before an update
 float g_probe[PROBES][N];               // fixed inputs the device's outputs are compared on
 
 // The sender's side of the byte stream: the first `length` bytes of g_tx, CHUNK at a time.
@@ -74,7 +74,7 @@ bool same_outputs(const float (&a)[PROBES], const float (&b)[PROBES]) {
 blob_status update(const char* name, std::size_t length, bool& unchanged) {
     float y_before[PROBES], y_after[PROBES];
     outputs(g_running, y_before);
-    save_blob(g_running, g_before, sizeof g_before);
+    std::memcpy(g_before, &g_running, sizeof g_running);
 
     const std::size_t got = receive(byte_stream{length});
     const blob_status s = load_blob(g_rx, got, g_running);
@@ -84,9 +84,9 @@ blob_status update(const char* name, std::size_t length, bool& unchanged) {
         .print();
     if (s == blob_status::ok) return s;
 
+    // The whole object (weights, biases, forward cache, head) before the next forward pass.
+    const bool bytes_same = std::memcmp(g_before, &g_running, sizeof g_running) == 0;
     outputs(g_running, y_after);
-    save_blob(g_running, g_after, sizeof g_after);
-    const bool bytes_same = std::memcmp(g_before, g_after, sizeof g_before) == 0;
     const bool outputs_same = same_outputs(y_before, y_after);
     unchanged = bytes_same && outputs_same;
     example_text::line()
@@ -112,7 +112,7 @@ bool outputs_match(net_t& sender) {
     print_outputs(mine);
     outputs(sender, theirs);
     const bool same = same_outputs(mine, theirs);
-    example_text::line().text("outputs equal the sender's ").text(same ? "yes" : "no").print();
+    example_text::line().text("sender_match ").text(same ? "yes" : "no").print();
     return same;
 }
 }  // namespace
