@@ -23,6 +23,8 @@
 #include "twolayer/model/activation.hpp"
 #include "twolayer/model/convert.hpp"
 #include "twolayer/model/dataset.hpp"
+#include "twolayer/model/flash_network.hpp"
+#include "twolayer/model/flash_weights.hpp"
 #include "twolayer/model/init.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"

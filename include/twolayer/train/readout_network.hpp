@@ -5,6 +5,7 @@
 
 #include <type_traits>
 
+#include "twolayer/model/flash_weights.hpp"
 #include "twolayer/model/network.hpp"
 
 namespace twolayer {
@@ -16,8 +17,11 @@ struct readout_access;
 
 // A network whose first layer is read-only: W (P x N) and, optionally, the hidden biases are const
 // views of the caller's storage (e.g. const arrays in flash), which must outlive it; v, c and the
-// forward cache are inside the object. Starts with v = 1, c = 0 and the output bias off. For
-// inference (forward) and the readout trainers below, which take it where they take a network.
+// forward cache are inside the object. Made from the first layer's views it starts with v = 1,
+// c = 0 and the output bias off; made from a network's flash_weights (e.g. the arrays `twolayer
+// export` writes) it reads W and b in place and starts from a copy of their v and c (P + 1 values
+// into RAM: the readout is what retrains). For inference (forward) and the readout trainers below,
+// which take it where they take a network.
 template <class F, index_t N, index_t P, class Act = act::erf>
 class readout_network {
     using S = storage_t<F>;
@@ -39,6 +43,16 @@ public:
         fill(g_.view(), C(0));
         fill(delta_.view(), C(0));
         head_.use_hidden_bias(b.data() != nullptr);
+    }
+    // w's first layer (W, b) read in place; its v, and its c with the output bias on when w has
+    // one, copied in as the readout's starting point. w's arrays must outlive the network; the
+    // copies are the network's own, so retraining never writes w.
+    explicit readout_network(const flash_weights<F, N, P>& w) : readout_network(w.W, w.b) {
+        for (index_t k = 0; k < P; ++k) v_.view()[k] = w.v[k];
+        if (w.has_output_bias()) {
+            head_.output_bias = *w.c;
+            head_.use_output_bias(true);
+        }
     }
 
     // The frozen first layer and its hidden biases (zeros when there are none), read-only; the
