@@ -105,7 +105,7 @@ command_main setup_export(CLI::App& sub) {
                "row-major), v, b and c (the biases only when the network uses them), weights (a "
                "twolayer::flash_weights viewing them) and the types flash_network (inference, every weight read "
                "from flash) and readout_network (W and b in flash, v and c copied to RAM for retraining): "
-               "NAME::flash_network net(NAME::weights);");
+               "NAME::flash_network net(NAME::weights);\n");
     CLI::Option* weights = sub.add_option("--weights", o->weights,
                                           "DIR with W.npy (P, N) and v.npy (P,), optionally b.npy (P,) and c.npy () "
                                           "(twolayer train --save-weights writes DIR/chain_J)");
