@@ -28,6 +28,7 @@
 #include "twolayer/model/init.hpp"
 #include "twolayer/model/loss.hpp"
 #include "twolayer/model/network.hpp"
+#include "twolayer/model/network_types.hpp"
 #include "twolayer/teacher/gaussian_block.hpp"
 #include "twolayer/teacher/generalization_error.hpp"
 #include "twolayer/teacher/order_parameters.hpp"

@@ -7,6 +7,7 @@
 
 #include "twolayer/model/flash_weights.hpp"
 #include "twolayer/model/network.hpp"
+#include "twolayer/model/network_types.hpp"
 
 namespace twolayer {
 
@@ -18,7 +19,7 @@ namespace twolayer {
 // holds a copy of c because the forward pass reads the output bias there: 3 P sizeof(C) plus a few
 // dozen bytes of RAM, whatever N.
 template <class F, index_t N, index_t P, class Act = act::erf>
-class flash_network {
+class flash_network : public network_types<F, N, P, Act> {
     static_assert(N >= 1, "twolayer::flash_network<F, N, P>: N (inputs) must be at least 1");
     static_assert(P >= 1, "twolayer::flash_network<F, N, P>: P (hidden units) must be at least 1");
     static_assert(require_format<F>::value, "twolayer::flash_network<F, N, P>: F is not a complete number format");
@@ -29,13 +30,6 @@ class flash_network {
     using C = compute_t<F>;
 
 public:
-    using format = F;
-    using value_type = S;
-    using compute_type = C;
-    using activation = Act;
-    static constexpr index_t inputs() { return N; }
-    static constexpr index_t hidden() { return P; }
-
     // Reads every parameter from w's views (nothing is copied but c, into the head).
     explicit flash_network(const flash_weights<F, N, P>& w) : w_(w) {
         fill(lambda_.view(), C(0));

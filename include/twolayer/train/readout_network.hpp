@@ -7,6 +7,7 @@
 
 #include "twolayer/model/flash_weights.hpp"
 #include "twolayer/model/network.hpp"
+#include "twolayer/model/network_types.hpp"
 
 namespace twolayer {
 
@@ -23,18 +24,11 @@ struct readout_access;
 // into RAM: the readout is what retrains). For inference (forward) and the readout trainers below,
 // which take it where they take a network.
 template <class F, index_t N, index_t P, class Act = act::erf>
-class readout_network {
+class readout_network : public network_types<F, N, P, Act> {
     using S = storage_t<F>;
     using C = compute_t<F>;
 
 public:
-    using format = F;
-    using value_type = S;
-    using compute_type = C;
-    using activation = Act;
-    static constexpr index_t inputs() { return N; }
-    static constexpr index_t hidden() { return P; }
-
     // W: the frozen first layer; b: its hidden biases (a null view: none).
     explicit readout_network(mat_view<const S, P, N> W, vec_view<const S, P> b = {}) : W_(W), b_(b) {
         fill(v_.view(), store_as<F>(C(1)));
