@@ -60,6 +60,20 @@ TEST(tool_grids, log_grid_errors_name_the_option) {
         EXPECT_EQ(error_of([&] { research::parse_log_grid(text, "--weights"); }).rfind("--weights", 0), 0u) << text;
 }
 
+// Found by fuzz_cli_numbers: (b - a) i overflowed to inf for b near the largest double, so
+// "1e-300:1e307:103" had infinite points. Now finite, within [a, b] and in order.
+TEST(tool_grids, scan_near_the_largest_double_stays_finite) {
+    for (const char* text : {"1e-300:1e307:103", "1:1.7e308:1000000"}) {
+        const std::vector<double> g = hessian::parse_scan(text);
+        for (std::size_t i = 0; i < g.size(); ++i) {
+            ASSERT_TRUE(std::isfinite(g[i]) && g[i] >= g.front() && g[i] <= g.back()) << text << " point " << i << ": " << g[i];
+            if (i) {
+                ASSERT_GE(g[i], g[i - 1]) << text << " point " << i;
+            }
+        }
+    }
+}
+
 TEST(tool_grids, scan_points_and_errors) {
     EXPECT_EQ(hessian::parse_scan("1:4:4"), (std::vector<double>{1, 2, 3, 4}));
     for (const char* text : {"1:4", "4:1:2", "0:1:2", "1:2:0", "nan:1:2", "1:2:1.5"})
