@@ -4,6 +4,7 @@
 #   tools/setup-deps.sh --arm      plus the ARM cross compilers and QEMU
 #   tools/setup-deps.sh --bench    plus Eigen and Google Benchmark (tools/bench)
 #   tools/setup-deps.sh --experiments  plus SciPy (the analysis scripts of tools/experiments)
+#   tools/setup-deps.sh --fuzz     plus clang-14 with libFuzzer (tests/fuzz) and valgrind (tests/memcheck)
 set -euo pipefail
 pkgs=(cmake ninja-build g++ python3 libgtest-dev libxtensor-dev libxsimd-dev xtl-dev
       python3-numpy python3-matplotlib libcli11-dev libboost-dev libeigen3-dev libopenmpi-dev openmpi-bin)
@@ -14,7 +15,8 @@ for a in "$@"; do
                   qemu-user qemu-system-arm) ;;
     --bench) pkgs+=(libbenchmark-dev) ;;
     --experiments) pkgs+=(python3-scipy) ;;
-    *) echo "setup-deps: unknown option '$a' (use --arm, --bench, --experiments)" >&2; exit 2 ;;
+    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev valgrind) ;;
+    *) echo "setup-deps: unknown option '$a' (use --arm, --bench, --experiments, --fuzz)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -121,6 +121,18 @@ TEST(npy_errors, bad_dict) {
     }
 }
 
+// Found by tests/fuzz (fuzz_npy): a string in the header holding a newline and a NUL was echoed as
+// it was, so the message was two lines and a C string of it stopped at the NUL. Every byte of a
+// string the message quotes is now shown as printable() shows it.
+TEST(npy_errors, strings_quoted_in_messages_are_escaped) {
+    const std::string key("'ke\ny\0'", 7);
+    EXPECT_NPY_ERROR(image("{" + key + ": 1}", six), "unknown key 'ke\\x0ay\\x00'");
+    EXPECT_NPY_ERROR(image("{" + key + " 1}", six), "expected ':' after 'ke\\x0ay\\x00'");
+    EXPECT_NPY_ERROR(image("{'descr': '<f\t8', 'fortran_order': False, 'shape': (2, 3)}", six), "unsupported descr '<f\\x098'");
+    EXPECT_NPY_ERROR(image("{'descr': '\n', 'fortran_order': False, 'shape': (2, 3)}", six), "'\\x0a'");
+    EXPECT_NPY_ERROR(image("{'descr' " + std::string("'a\0b'", 5) + "}", six), "(found the string 'a\\x00b')");
+}
+
 TEST(npy_errors, unknown_descr) {
     for (const std::string d : {"<f2", "<f16", "<c16", "<d", "<U8", "O", "<b1", "<u4", ""})
         EXPECT_NPY_ERROR(image(dict(d, "(2, 3)"), six), "bad header: unsupported descr '" + d + "' (expected '<f4', '<f8'");

@@ -1,5 +1,6 @@
 #include "alpha_grid.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -24,8 +25,13 @@ std::vector<double> parse_scan(const std::string& text) {
     if (a > b) throw usage_error(opt, text, "a must not exceed b");
     if (n == 1 && a != b) throw usage_error(opt, text, "one point (n = 1) needs a = b");
     std::vector<double> out(static_cast<std::size_t>(n));
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = out.size() == 1 ? a : a + (b - a) * double(i) / double(out.size() - 1);
+    for (std::size_t i = 1; i < out.size(); ++i) {
+        // (b - a) i overflows to inf for b near the largest double (a point above b): then the
+        // fraction i / (n - 1) first. Only then: every grid that was finite keeps its bits.
+        const double span = (b - a) * double(i), last = double(out.size() - 1);
+        out[i] = std::min(b, std::isfinite(span) ? a + span / last : a + (b - a) * (double(i) / last));
+    }
+    out.front() = a;
     out.back() = b;
     return out;
 }

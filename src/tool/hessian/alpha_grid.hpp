@@ -5,7 +5,8 @@
 
 namespace twolayer::tool::hessian {
 
-/// The n points a, a + (b - a)/(n - 1), ..., b of "a:b:n" (n = 1: a, which must equal b).
+/// The n points a, a + (b - a)/(n - 1), ..., b of "a:b:n" (n = 1: a, which must equal b), none
+/// outside [a, b], in order.
 /// Throws usage_error naming --scan-alpha when the text is not three numbers separated by ':',
 /// n < 1, a > b, or a <= 0.
 std::vector<double> parse_scan(const std::string& text);

@@ -48,13 +48,13 @@ header header_parser::parse() {
     while (t.kind != token_kind::rbrace) {
         if (t.kind != token_kind::string) fail("expected a key 'descr', 'fortran_order' or 'shape' (found " + describe(t) + ")");
         const std::string key = t.text;
-        expect(token_kind::colon, "':' after '" + key + "'");
+        expect(token_kind::colon, "':' after '" + detail::printable(key) + "'");
         parse_value(key, h);
         t = lex_.next();
         if (t.kind == token_kind::comma)
             t = lex_.next();
         else if (t.kind != token_kind::rbrace)
-            fail("expected ',' or '}' after the value of '" + key + "' (found " + describe(t) + ")");
+            fail("expected ',' or '}' after the value of '" + detail::printable(key) + "' (found " + describe(t) + ")");
     }
     const token rest = lex_.next();
     if (rest.kind != token_kind::end) fail("text after the dict (expected only padding, found " + describe(rest) + ")");
@@ -66,7 +66,7 @@ header header_parser::parse() {
 
 void header_parser::parse_value(const std::string& key, header& h) {
     bool* seen = key == "descr" ? &seen_descr_ : key == "fortran_order" ? &seen_fortran_ : key == "shape" ? &seen_shape_ : nullptr;
-    if (!seen) fail("unknown key '" + key + "' (expected 'descr', 'fortran_order' and 'shape' only)");
+    if (!seen) fail("unknown key '" + detail::printable(key) + "' (expected 'descr', 'fortran_order' and 'shape' only)");
     if (*seen) fail("the key '" + key + "' appears twice");
     *seen = true;
     if (key == "shape") {
@@ -85,20 +85,21 @@ void header_parser::parse_descr(const token& t, header& h) const {
         fail("'descr' must be a string such as '<f8' (found " + describe(t) +
              (t.text == "[" ? "; structured dtypes are not supported)" : ")"));
     const std::string& d = t.text;
+    const std::string shown = detail::printable(d);  // the text itself may hold any byte
     const std::string type = d.size() > 1 ? d.substr(1) : "";
     const dtype* found = nullptr;
     static const std::pair<const char*, dtype> known[] = {{"f4", dtype::float32}, {"f8", dtype::float64}, {"i1", dtype::int8},
                                                           {"u1", dtype::uint8},   {"i4", dtype::int32},   {"i8", dtype::int64}};
     for (const auto& k : known)
         if (type == k.first) found = &k.second;
-    if (!found) fail("unsupported descr '" + d + "' (expected " + supported_descrs + ")");
+    if (!found) fail("unsupported descr '" + shown + "' (expected " + supported_descrs + ")");
     const char order = d[0];
     const bool one_byte = itemsize(*found) == 1;
     if (order == '|' && !one_byte)
-        fail("descr '" + d + "' gives no byte order for a " + std::to_string(itemsize(*found)) + "-byte type (expected '<" +
+        fail("descr '" + shown + "' gives no byte order for a " + std::to_string(itemsize(*found)) + "-byte type (expected '<" +
              type + "' or '>" + type + "')");
     if (order != '<' && order != '>' && order != '|')
-        fail("descr '" + d + "' has no byte order a file can mean (expected '<" + type + "' or '>" + type + "')");
+        fail("descr '" + shown + "' has no byte order a file can mean (expected '<" + type + "' or '>" + type + "')");
     h.stored = *found;
     h.big_endian = order == '>' && !one_byte;
 }

@@ -23,10 +23,16 @@ std::string printable(char c) {
     return buf;
 }
 
+std::string printable(const std::string& bytes) {
+    std::string s;
+    for (char c : bytes) s += printable(c);
+    return s;
+}
+
 std::string describe(const token& t) {
     switch (t.kind) {
     case token_kind::end: return "the end of the header";
-    case token_kind::string: return "the string '" + t.text + "'";
+    case token_kind::string: return "the string '" + printable(t.text) + "'";
     case token_kind::other: return "'" + printable(t.text[0]) + "'";
     default: return "'" + t.text + "'";
     }

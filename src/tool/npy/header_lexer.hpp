@@ -19,6 +19,9 @@ struct token {
 
 /// A byte as a message shows it: itself when printable ASCII, else \xNN.
 std::string printable(char c);
+/// Bytes as a message shows them, each as printable(c): a header's string may hold a newline or a
+/// NUL, which would break the one-line message or cut it short where it is printed.
+std::string printable(const std::string& bytes);
 
 /// How a token reads in a message: "'descr'", "':'", "the end of the header".
 std::string describe(const token& t);

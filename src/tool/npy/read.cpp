@@ -31,19 +31,13 @@ std::size_t read_some(std::istream& in, std::string& s, std::size_t n) {
     return got;
 }
 
-std::string escaped(const std::string& bytes) {
-    std::string s;
-    for (char c : bytes) s += detail::printable(c);
-    return s;
-}
-
 // The magic and the version; returns the size of the header-length field (2 or 4 bytes).
 std::size_t read_preamble(std::istream& in, const std::string& name) {
     std::string pre;
     read_some(in, pre, magic_size + 2);
     if (pre.compare(0, magic_size, magic, std::min(pre.size(), magic_size)) != 0) {
         const std::string hint = pre.compare(0, 2, "PK") == 0 ? "; a .npz archive? pass its members as .npy files" : "";
-        throw error(name, "not a .npy file (expected the magic \\x93NUMPY, found '" + escaped(pre.substr(0, magic_size)) + "'" +
+        throw error(name, "not a .npy file (expected the magic \\x93NUMPY, found '" + detail::printable(pre.substr(0, magic_size)) + "'" +
                               hint + ")");
     }
     if (pre.size() < magic_size + 2)

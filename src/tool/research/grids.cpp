@@ -20,8 +20,9 @@ std::vector<double> parse_log_grid(const std::string& text, const std::string& o
     if (n == 1 && a != b) throw usage_error(option, text, "one point (n = 1) needs a = b");
     std::vector<double> out(static_cast<std::size_t>(n));
     const double la = std::log(a), lb = std::log(b);
+    // exp(log(a)) need not be a: clamped, no point falls outside [a, b] (a = b gave points above b).
     for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = out.size() == 1 ? a : std::exp(la + (lb - la) * double(i) / double(out.size() - 1));
+        out[i] = out.size() == 1 ? a : std::clamp(std::exp(la + (lb - la) * double(i) / double(out.size() - 1)), a, b);
     out.front() = a;
     out.back() = b;
     return out;

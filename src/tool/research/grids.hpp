@@ -7,7 +7,7 @@
 namespace twolayer::tool::research {
 
 /// The n points a, a (b/a)^(1/(n-1)), ..., b of "a:b:n", log-spaced (n = 1: a, which must equal
-/// b; the last point is exactly b). Throws usage_error naming `option` when the text is not three
+/// b; the first point is exactly a, the last exactly b, none outside [a, b], in order). Throws usage_error naming `option` when the text is not three
 /// numbers separated by ':', n is not a whole number in 1 .. 10^4, a or b is not finite and > 0,
 /// or a > b.
 std::vector<double> parse_log_grid(const std::string& text, const std::string& option);
