@@ -22,7 +22,8 @@ struct type_sizes {
 /// The sizes of format f's types.
 type_sizes sizes_of(const grid_format& f);
 
-/// sizeof(lookahead_network<F, N, P, Act>) (for a narrow format the same as network<F, N, P, Act>).
+/// sizeof(lookahead_network<F, N, P, Act>) for float and double (the fused step needs its copy of
+/// the next sample), sizeof(network<F, N, P, Act>) for the other formats.
 std::uint64_t network_bytes(const type_sizes& t, std::uint64_t N, std::uint64_t P);
 /// sizeof(master_weights<F, N, P>).
 std::uint64_t master_bytes(const type_sizes& t, std::uint64_t N, std::uint64_t P);

@@ -31,9 +31,10 @@ struct candidate {
 const char* const budget_names[4] = {"--error", "--ram", "--flash", "--insns-per-step"};
 const char* const figure_names[4] = {"eps_g", "RAM bytes", "flash bytes", "instructions per step"};
 
-std::string num(double v) {
+// A figure as printed: the error with 3 digits, bytes and instruction counts whole.
+std::string num(double v, bool whole = false) {
     char b[40];
-    std::snprintf(b, sizeof b, "%.4g", v);
+    std::snprintf(b, sizeof b, whole ? "%.0f" : "%.3g", v);
     return b;
 }
 
@@ -41,7 +42,7 @@ std::string describe(const candidate& c, const std::vector<int>& used) {
     std::string s = c.format + " P=" + std::to_string(c.P) + " (" + c.teacher + " teacher, N=" + std::to_string(c.N) + "):";
     const char* sep = " ";
     for (int i : used) {
-        s += std::string(sep) + figure_names[i] + " " + num(c.figure[i]);
+        s += std::string(sep) + figure_names[i] + " " + num(c.figure[i], i > 0);
         sep = ", ";
     }
     return s;
@@ -131,14 +132,10 @@ int recommend(const budgets& b, std::FILE* to) {
         const auto best = std::min_element(pool.begin(), pool.end(), [i](const candidate& x, const candidate& y) {
             return !std::isnan(x.figure[i]) && (std::isnan(y.figure[i]) || x.figure[i] < y.figure[i]);
         });
-        if (meets(*best, i) && others_met) continue;  // this budget alone is not the obstacle
-        if (meets(*best, i)) {
-            std::fprintf(to, "  %s %s: met by some configurations, but none of them meets the others\n", budget_names[i], num(limit[i]).c_str());
-            continue;
-        }
-        std::fprintf(to, "  %s %s cannot be met%s: the nearest is %s, %s %s (%.3gx the budget)\n", budget_names[i],
-                     num(limit[i]).c_str(), others_met ? " with the other budgets" : "", describe(*best, used).c_str(),
-                     figure_names[i], num(best->figure[i]).c_str(), best->figure[i] / limit[i]);
+        if (meets(*best, i)) continue;  // met: this budget is not what stands in the way
+        std::fprintf(to, "  %s %s cannot be met%s: the nearest is %s (%.3gx the budget)\n", budget_names[i],
+                     num(limit[i], i > 0).c_str(), others_met ? " with the other budgets" : "", describe(*best, used).c_str(),
+                     best->figure[i] / limit[i]);
     }
     return 1;
 }
