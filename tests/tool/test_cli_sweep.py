@@ -11,11 +11,13 @@
 (c) bad input: exit 2, one line naming the option, no file left (sweep options, --merge of a
     missing, repeated or foreign shard, recommend's units and columns);
 (d) recommend on tests/tool/data/sweep_small.csv: a met budget lists the cheapest configuration
-    first; unmet budgets name the budget and the nearest miss with its ratio (exit 1).
-Usage: test_cli_sweep.py PATH_TO_TWOLAYER"""
+    first; unmet budgets name the budget and the nearest miss with its ratio (exit 1);
+(mpi) with "mpi MPIEXEC [PREFLAGS]": `MPIEXEC -n 2` of the grid, and of its shard 1/2 merged with
+    a one-process shard 0/2, equal the one-process CSV outside ns_per_step (only this case runs).
+Usage: test_cli_sweep.py PATH_TO_TWOLAYER [mpi MPIEXEC [PREFLAGS...]]"""
 import csv
 import os
-import statistics
+import subprocess
 import sys
 
 from cli_check import check, expect_bad_input, finish, run, temp_dir
@@ -49,6 +51,23 @@ def median(v):
     h = len(v) // 2
     return v[h] if len(v) % 2 else 0.5 * (v[h - 1] + v[h])
 
+
+if len(sys.argv) > 2 and sys.argv[2] == "mpi":
+    mpirun = sys.argv[3:] + ["-n", "2"]  # root and oversubscription: the ctest environment
+    with temp_dir() as d:
+        one, two, s0, s1, merged = (os.path.join(d, n) for n in ("one.csv", "two.csv", "s0.csv", "s1.csv", "m.csv"))
+        run(tool, GRID + ["--out", one])
+        p = subprocess.run(mpirun + [tool] + GRID + ["--out", two], capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, f"(mpi) exit {p.returncode}: {p.stderr}")
+        run(tool, GRID + ["--shard", "0/2", "--out", s0])
+        p = subprocess.run(mpirun + [tool] + GRID + ["--shard", "1/2", "--out", s1], capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, f"(mpi) shard: exit {p.returncode}: {p.stderr}")
+        run(tool, ["sweep", "--merge", s0, s1, "--out", merged])
+        want = without_timing(read(one)[0])
+        check(os.path.exists(two) and without_timing(read(two)[0]) == want, "(mpi) mpirun -n 2 differs from one process")
+        check(os.path.exists(merged) and without_timing(read(merged)[0]) == want, "(mpi) the merged MPI shard differs")
+    finish("test_cli_sweep mpi")
+    sys.exit(0)
 
 with temp_dir() as d:
     # (a) the tiny grid
