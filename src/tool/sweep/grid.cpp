@@ -86,17 +86,22 @@ long grid::jobs() const { return long(teachers.size() * Ns.size() * widths.size(
 
 std::uint64_t grid::steps(long N) const { return std::uint64_t(std::llround(t_max * double(N))); }
 
+grid::place grid::place_of(long job) const {
+    const long nw = long(widths.size()), nn = long(Ns.size());
+    return {job / seeds / nw / nn, job / seeds / nw % nn, job / seeds % nw, job % seeds};
+}
+
+long grid::job_at(const place& p) const {
+    return ((p.teacher * long(Ns.size()) + p.N) * long(widths.size()) + p.width) * seeds + p.seed;
+}
+
 train_settings grid::settings(long job, const grid_format& f) const {
-    long rest = job / seeds;
-    const long w = rest % long(widths.size());
-    rest /= long(widths.size());
-    const long n = rest % long(Ns.size());
-    const long t = rest / long(Ns.size());
+    const place at = place_of(job);
     train_settings s;
-    s.model.N = Ns[std::size_t(n)];
-    s.model.P = widths[std::size_t(w)];
+    s.model.N = Ns[std::size_t(at.N)];
+    s.model.P = widths[std::size_t(at.width)];
     s.model.P_star = P_star;
-    s.model.act = s.model.teacher_act = teachers[std::size_t(t)];
+    s.model.act = s.model.teacher_act = teachers[std::size_t(at.teacher)];
     s.model.teacher_act_given = true;
     s.model.second_layer = second_layer_init::inv_p;
     s.model.init_scale = init_scale;

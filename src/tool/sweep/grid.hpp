@@ -46,10 +46,17 @@ struct grid {
 
     /// Jobs: teachers x Ns x widths x seeds, seed fastest.
     long jobs() const;
+    /// A job's place on the axes: indices into teachers, Ns, widths, and the seed index.
+    struct place {
+        long teacher, N, width, seed;
+    };
+    /// The place of job j, and the job at a place (its inverse).
+    place place_of(long job) const;
+    long job_at(const place& p) const;
     /// The train settings of one run: job's teacher, N, width and seed, in format f.
     train_settings settings(long job, const grid_format& f) const;
     /// The seed index of a job (the `job` of train's seed streams).
-    long seed_of(long job) const { return job % seeds; }
+    long seed_of(long job) const { return place_of(job).seed; }
     /// The total number of steps of every run at input dimension N.
     std::uint64_t steps(long N) const;
     /// Throws usage_error for what the options' own checks cannot see (plateau-t not below t-max,

@@ -93,51 +93,70 @@ const std::vector<std::string>& device_names() {
     return names;
 }
 
-int recommend(const budgets& b, std::FILE* to) {
-    const double limit[4] = {b.error, b.ram, b.flash, b.insns_per_step};
+namespace {
+
+// The budgets asked (the indices of budget_names with a limit > 0) and their limits.
+struct asked {
+    double limit[4];
     std::vector<int> used;
-    for (int i = 0; i < 4; ++i)
-        if (limit[i] > 0) used.push_back(i);
-    const std::vector<candidate> all = read_candidates(b, used);
-    const auto meets = [&](const candidate& c, int i) { return c.figure[i] <= limit[i]; };  // NaN: no
-    const auto meets_all_but = [&](const candidate& c, int skip) {
+    explicit asked(const budgets& b) : limit{b.error, b.ram, b.flash, b.insns_per_step} {
+        for (int i = 0; i < 4; ++i)
+            if (limit[i] > 0) used.push_back(i);
+    }
+    bool meets(const candidate& c, int i) const { return c.figure[i] <= limit[i]; }  // NaN: no
+    bool meets_all_but(const candidate& c, int skip) const {
         for (int i : used)
             if (i != skip && !meets(c, i)) return false;
         return true;
-    };
+    }
+};
+
+// Cheapest first: RAM, then flash, then instructions, then the error.
+void sort_cheapest(std::vector<candidate>& v) {
+    std::sort(v.begin(), v.end(), [](const candidate& x, const candidate& y) {
+        const int order[4] = {1, 2, 3, 0};
+        for (int i : order)
+            if (x.figure[i] != y.figure[i]) return x.figure[i] < y.figure[i];
+        return x.format + std::to_string(x.P) < y.format + std::to_string(y.P);
+    });
+}
+
+// The nearest miss of budget i when no configuration meets them all: among the configurations
+// meeting every other budget (else among all), the one with the smallest figure i; nothing
+// printed when it meets budget i (then budget i is not what stands in the way).
+void print_miss(const asked& a, const std::vector<candidate>& all, int i, std::FILE* to) {
+    std::vector<candidate> pool;
+    for (const candidate& c : all)
+        if (a.meets_all_but(c, i)) pool.push_back(c);
+    const bool others_met = !pool.empty();
+    if (!others_met) pool = all;
+    const auto best = std::min_element(pool.begin(), pool.end(), [i](const candidate& x, const candidate& y) {
+        return !std::isnan(x.figure[i]) && (std::isnan(y.figure[i]) || x.figure[i] < y.figure[i]);
+    });
+    if (a.meets(*best, i)) return;
+    std::fprintf(to, "  %s %s cannot be met%s: the nearest is %s (%.3gx the budget)\n", budget_names[i],
+                 num(a.limit[i], i > 0).c_str(), others_met ? " with the other budgets" : "", describe(*best, a.used).c_str(),
+                 best->figure[i] / a.limit[i]);
+}
+
+}  // namespace
+
+int recommend(const budgets& b, std::FILE* to) {
+    const asked a(b);
+    const std::vector<candidate> all = read_candidates(b, a.used);
     std::vector<candidate> ok;
     for (const candidate& c : all)
-        if (meets_all_but(c, -1)) ok.push_back(c);
-    if (!ok.empty()) {
-        // Cheapest first: RAM, then flash, then instructions, then the error.
-        std::sort(ok.begin(), ok.end(), [](const candidate& x, const candidate& y) {
-            const int order[4] = {1, 2, 3, 0};
-            for (int i : order)
-                if (x.figure[i] != y.figure[i]) return x.figure[i] < y.figure[i];
-            return x.format + std::to_string(x.P) < y.format + std::to_string(y.P);
-        });
-        std::fprintf(to, "twolayer recommend: %zu of %zu configurations meet the budgets on %s; the cheapest:\n", ok.size(), all.size(), b.device.c_str());
-        for (std::size_t k = 0; k < ok.size() && long(k) < b.top; ++k) std::fprintf(to, "  %s\n", describe(ok[k], used).c_str());
-        return 0;
+        if (a.meets_all_but(c, -1)) ok.push_back(c);
+    if (ok.empty()) {
+        std::fprintf(to, "twolayer recommend: no configuration of %zu meets the budgets on %s\n", all.size(), b.device.c_str());
+        for (int i : a.used) print_miss(a, all, i, to);
+        return 1;
     }
-    std::fprintf(to, "twolayer recommend: no configuration of %zu meets the budgets on %s\n", all.size(), b.device.c_str());
-    for (int i : used) {
-        // The nearest miss of budget i: among the configurations meeting every other budget
-        // (else among all), the one with the smallest figure i.
-        std::vector<candidate> pool;
-        for (const candidate& c : all)
-            if (meets_all_but(c, i)) pool.push_back(c);
-        const bool others_met = !pool.empty();
-        if (!others_met) pool = all;
-        const auto best = std::min_element(pool.begin(), pool.end(), [i](const candidate& x, const candidate& y) {
-            return !std::isnan(x.figure[i]) && (std::isnan(y.figure[i]) || x.figure[i] < y.figure[i]);
-        });
-        if (meets(*best, i)) continue;  // met: this budget is not what stands in the way
-        std::fprintf(to, "  %s %s cannot be met%s: the nearest is %s (%.3gx the budget)\n", budget_names[i],
-                     num(limit[i], i > 0).c_str(), others_met ? " with the other budgets" : "", describe(*best, used).c_str(),
-                     best->figure[i] / limit[i]);
-    }
-    return 1;
+    sort_cheapest(ok);
+    std::fprintf(to, "twolayer recommend: %zu of %zu configurations meet the budgets on %s; the cheapest:\n", ok.size(),
+                 all.size(), b.device.c_str());
+    for (std::size_t k = 0; k < ok.size() && long(k) < b.top; ++k) std::fprintf(to, "  %s\n", describe(ok[k], a.used).c_str());
+    return 0;
 }
 
 }  // namespace twolayer::tool::sweep

@@ -35,10 +35,16 @@ bool key_of(const grid& g, const record& r, key& k) {
            r.seed >= 0 && r.seed < g.seeds;
 }
 
-// The job of a key: teachers x Ns x widths x seeds, seed fastest (grid::jobs).
-long job_of(const grid& g, const key& k) {
-    return ((std::get<0>(k) * long(g.Ns.size()) + std::get<1>(k)) * long(g.widths.size()) + std::get<3>(k)) * g.seeds +
-           std::get<4>(k);
+// The (empty) run record of format f in job j: its configuration and seed.
+record run_of(const grid& g, long job, std::size_t f) {
+    const grid::place at = g.place_of(job);
+    record r;
+    r.teacher = activation_name(g.teachers[std::size_t(at.teacher)]);
+    r.N = g.Ns[std::size_t(at.N)];
+    r.P = g.widths[std::size_t(at.width)];
+    r.format = g.formats[f].name;
+    r.seed = at.seed;
+    return r;
 }
 
 std::string describe(const record& r) {
@@ -72,30 +78,20 @@ void order_runs(const grid& g, const std::vector<long>& expected_jobs, std::vect
     std::map<key, std::size_t> seen;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         key k;
-        if (!key_of(g, runs[i], k) || !std::binary_search(expected_jobs.begin(), expected_jobs.end(), job_of(g, k)))
+        if (!key_of(g, runs[i], k) || !std::binary_search(expected_jobs.begin(), expected_jobs.end(), g.job_at({std::get<0>(k), std::get<1>(k), std::get<3>(k), std::get<4>(k)})))
             throw usage_error(source, "", "a row that is not a run of this grid (or shard): " + describe(runs[i]));
         if (!seen.emplace(k, i).second) throw usage_error(source, "", "a run given twice: " + describe(runs[i]));
     }
     const std::size_t expected = expected_jobs.size() * g.formats.size();
-    if (seen.size() != expected) {
-        // The first missing run, in the grid's order.
+    if (seen.size() != expected)
         for (long j : expected_jobs)
             for (std::size_t f = 0; f < g.formats.size(); ++f) {
-                const long seed = j % g.seeds, w = (j / g.seeds) % long(g.widths.size());
-                const long n = (j / g.seeds / long(g.widths.size())) % long(g.Ns.size());
-                const long t = j / g.seeds / long(g.widths.size()) / long(g.Ns.size());
-                if (!seen.count(key{t, n, long(f), w, seed})) {
-                    record r;
-                    r.teacher = activation_name(g.teachers[std::size_t(t)]);
-                    r.N = g.Ns[std::size_t(n)];
-                    r.P = g.widths[std::size_t(w)];
-                    r.format = g.formats[f].name;
-                    r.seed = seed;
+                const grid::place at = g.place_of(j);
+                if (!seen.count(key{at.teacher, at.N, long(f), at.width, at.seed}))
                     throw usage_error(source, "", std::to_string(expected - seen.size()) + " of the grid's " +
-                                                      std::to_string(expected) + " runs are missing, the first: " + describe(r));
-                }
+                                                      std::to_string(expected) + " runs are missing, the first: " +
+                                                      describe(run_of(g, j, f)));
             }
-    }
     std::vector<record> sorted;
     for (const auto& [k, i] : seen) sorted.push_back(runs[i]);
     runs = std::move(sorted);
