@@ -126,7 +126,8 @@ with temp_dir() as d:
     # (c) bad input
     out = os.path.join(d, "bad.csv")
     for args, option in ((["--formats", "double,bogus"], "--formats"), (["--formats", "float+sr"], "--formats"),
-                         (["--formats", "bf16,bf16"], "--formats"), (["--widths", "8,2"], "--widths"),
+                         (["--formats", "bf16,bf16"], "--formats"), (["--formats", ""], "--formats"),
+                         (["--teachers", "erf,"], "--teachers"), (["--widths", "8,2"], "--widths"),
                          (["--teachers", "tanh"], "--teachers"), (["--shard", "2/2"], "--shard"),
                          (["--shard", "one"], "--shard"), (["--plateau-t", "400"], "--plateau-t"),
                          (["--plateau-fraction", "1.5"], "--plateau-fraction"), (["--lr", "0"], "--lr"),
@@ -134,6 +135,9 @@ with temp_dir() as d:
         line = expect_bad_input(tool, "sweep", GRID[1:] + args + ["--out", out], d, out)
         check(option in line, f"(c) {args}: {line!r} does not name {option}")
     expect_bad_input(tool, "sweep", GRID[1:] + ["--out", os.path.join(d, "no", "x.csv")], d, out)
+    huge = [a if a != "64" else "10000" for a in GRID[1:]]  # N = 10000
+    line = expect_bad_input(tool, "sweep", [a if a != "2,8" else "2,4000" for a in huge] + ["--out", out], d, out)
+    check("--widths" in line, f"(c) a student of 4000 x 10000: {line!r}")
     other = os.path.join(d, "other.csv")
     run(tool, GRID + ["--seed", "7", "--shard", "1/2", "--out", other])
     for files, says in (([shards[0]], "shard 1/2 is missing"), ([shards[0], shards[0]], "given twice"),

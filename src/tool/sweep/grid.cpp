@@ -15,7 +15,9 @@ namespace twolayer::tool::sweep {
 
 namespace {
 
+// The items of text between separators; "" is one empty item (which the parsers refuse).
 std::vector<std::string> split(const std::string& text, char sep) {
+    if (text.empty()) return {""};
     std::vector<std::string> out;
     std::stringstream in(text);
     for (std::string item; std::getline(in, item, sep);) out.push_back(item);
@@ -118,6 +120,10 @@ train_settings grid::settings(long job, const grid_format& f) const {
 }
 
 void grid::check() const {
+    // The host copies of the largest student (W in double, several times over) must fit.
+    if (double(widths.back()) * double(Ns.back()) > 1e7)
+        throw usage_error("--widths", std::to_string(widths.back()),
+                          "with --N " + std::to_string(Ns.back()) + " the student has more than 10^7 weights");
     if (!(plateau_t < t_max))
         throw usage_error("--plateau-t", num(plateau_t), "must be below --t-max " + num(t_max));
     for (long N : Ns)
