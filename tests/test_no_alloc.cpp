@@ -140,6 +140,27 @@ TL_TEST(games_and_readout_without_allocating) {
     TL_CHECK(during == 0);
 }
 
+TL_TEST(flash_networks_without_allocating) {
+    using net_t = network<float, 16, 4, act::tanh>;
+    static net_t net;
+    static dataset<float, 5, 16> d;
+    const long before = g_allocations;
+    {
+        gaussian_rng g(6);
+        init_network(net, g);
+        tl_test::fill_gaussian(d, g);
+        const flash_weights<float, 16, 4> w{net.W(), net.v()};
+        flash_network<float, 16, 4, act::tanh> flash(w);
+        flash.forward(d.X.view().row(0));
+        readout_network<float, 16, 4, act::tanh> readout(w);
+        readout.forward(d.X.view().row(1));
+        readout_gd<float, 16, 4>{}.step(readout, d);
+    }
+    const long during = g_allocations - before;
+    TL_INFO("    allocations in making flash networks, their forward passes and a readout GD step: %ld\n", during);
+    TL_CHECK(during == 0);
+}
+
 TL_TEST(blob_and_checkpoint_without_allocating) {
     using net_t = network<float, 16, 4, act::tanh>;
     static net_t net, back;

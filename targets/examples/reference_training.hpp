@@ -4,6 +4,7 @@
 // fixed set of fresh inputs. Output goes through Out::line(const char*), so the board needs no
 // printf (newlib's would link malloc).
 #pragma once
+#include "common/text.hpp"
 #include "twolayer/twolayer.hpp"
 
 namespace reference {
@@ -21,35 +22,8 @@ struct model {
     T x[N];
 };
 
-// Appends a non-negative value as d.dddddde-XX (the error is never negative); no libc.
-inline char* put_sci(char* p, double v) {
-    int e = 0;
-    if (v > 0) {
-        while (v >= 10) { v /= 10; ++e; }
-        while (v < 1) { v *= 10; --e; }
-    }
-    unsigned long m = static_cast<unsigned long>(v * 1e6 + 0.5);
-    if (m >= 10000000ul) { m /= 10; ++e; }
-    char digits[7];
-    for (int i = 6; i >= 0; --i) { digits[i] = char('0' + m % 10); m /= 10; }
-    *p++ = digits[0];
-    *p++ = '.';
-    for (int i = 1; i < 7; ++i) *p++ = digits[i];
-    *p++ = 'e';
-    *p++ = e < 0 ? '-' : '+';
-    const int a = e < 0 ? -e : e;
-    *p++ = char('0' + a / 10);
-    *p++ = char('0' + a % 10);
-    return p;
-}
-
-inline char* put_uint(char* p, unsigned long v) {
-    char tmp[20];
-    int n = 0;
-    do { tmp[n++] = char('0' + v % 10); v /= 10; } while (v);
-    while (n) *p++ = tmp[--n];
-    return p;
-}
+using example_text::put_sci;
+using example_text::put_uint;
 
 // The training step the footprint report measures (kept out of line for -fstack-usage).
 template <class T>

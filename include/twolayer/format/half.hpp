@@ -18,7 +18,9 @@ public:
     std::uint16_t bits = 0;
 
     constexpr basic_half() = default;
-    static basic_half from_bits(std::uint16_t b) { basic_half h; h.bits = b; return h; }
+    // The number with bit pattern b; constexpr, so a header of constant arrays (`twolayer export`)
+    // can hold the exact bits.
+    static constexpr basic_half from_bits(std::uint16_t b) { basic_half h; h.bits = b; return h; }
     static basic_half from_double(double d) { return from_bits(std::uint16_t(fmt::from_double(d))); }
     explicit basic_half(double d) : bits(std::uint16_t(fmt::from_double(d))) {}
     explicit basic_half(float f) : bits(std::uint16_t(fmt::from_float(f))) {}

@@ -5,7 +5,9 @@
 
 #include <type_traits>
 
+#include "twolayer/model/flash_weights.hpp"
 #include "twolayer/model/network.hpp"
+#include "twolayer/model/network_types.hpp"
 
 namespace twolayer {
 
@@ -16,21 +18,17 @@ struct readout_access;
 
 // A network whose first layer is read-only: W (P x N) and, optionally, the hidden biases are const
 // views of the caller's storage (e.g. const arrays in flash), which must outlive it; v, c and the
-// forward cache are inside the object. Starts with v = 1, c = 0 and the output bias off. For
-// inference (forward) and the readout trainers below, which take it where they take a network.
+// forward cache are inside the object. Made from the first layer's views it starts with v = 1,
+// c = 0 and the output bias off; made from a network's flash_weights (e.g. the arrays `twolayer
+// export` writes) it reads W and b in place and starts from a copy of their v and c (P + 1 values
+// into RAM: the readout is what retrains). For inference (forward) and the readout trainers below,
+// which take it where they take a network.
 template <class F, index_t N, index_t P, class Act = act::erf>
-class readout_network {
+class readout_network : public network_types<F, N, P, Act> {
     using S = storage_t<F>;
     using C = compute_t<F>;
 
 public:
-    using format = F;
-    using value_type = S;
-    using compute_type = C;
-    using activation = Act;
-    static constexpr index_t inputs() { return N; }
-    static constexpr index_t hidden() { return P; }
-
     // W: the frozen first layer; b: its hidden biases (a null view: none).
     explicit readout_network(mat_view<const S, P, N> W, vec_view<const S, P> b = {}) : W_(W), b_(b) {
         fill(v_.view(), store_as<F>(C(1)));
@@ -39,6 +37,16 @@ public:
         fill(g_.view(), C(0));
         fill(delta_.view(), C(0));
         head_.use_hidden_bias(b.data() != nullptr);
+    }
+    // w's first layer (W, b) read in place; its v, and its c with the output bias on when w has
+    // one, copied in as the readout's starting point. w's arrays must outlive the network; the
+    // copies are the network's own, so retraining never writes w.
+    explicit readout_network(const flash_weights<F, N, P>& w) : readout_network(w.W, w.b) {
+        for (index_t k = 0; k < P; ++k) v_.view()[k] = w.v[k];
+        if (w.has_output_bias()) {
+            head_.output_bias = *w.c;
+            head_.use_output_bias(true);
+        }
     }
 
     // The frozen first layer and its hidden biases (zeros when there are none), read-only; the
