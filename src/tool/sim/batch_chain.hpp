@@ -52,10 +52,11 @@ public:
             const index_t count = B_ == 0 ? M_ : B_;
             const index_t first = B_ == 0 ? 0 : index_t((steps_ * std::uint64_t(B_)) % std::uint64_t(M_));
             const step_status st = one_step(first, count);
-            if (st != step_status::ok) {
+            if (st != step_status::ok && !this->settings_.skip_refused) {
                 r.status = stopped_ = st;
                 return r;
             }
+            if (st != step_status::ok) ++r.refused;
             ++steps_;
         }
         return r;

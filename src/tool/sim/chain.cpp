@@ -1,5 +1,6 @@
 #include "chain.hpp"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,23 @@ std::unique_ptr<chain> make_chain(const chain_inputs& in) {
     const auto it = makers.find(in.settings.format);
     if (it == makers.end()) throw std::logic_error("make_chain: no chain for format " + in.settings.format);
     return it->second(in);
+}
+
+advance_result advance_in_chunks(chain& c, std::uint64_t steps, std::uint64_t chunk,
+                                 const std::function<void(std::uint64_t)>& after_call) {
+    advance_result sum;
+    while (sum.done < steps) {
+        const advance_result r = c.advance(std::min(steps - sum.done, chunk));
+        sum.done += r.done;
+        sum.loss_sum += r.loss_sum;
+        sum.refused += r.refused;
+        after_call(sum.done);
+        if (r.status != step_status::ok) {
+            sum.status = r.status;
+            break;
+        }
+    }
+    return sum;
 }
 
 }  // namespace twolayer::tool

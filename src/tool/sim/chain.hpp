@@ -4,6 +4,7 @@
 // one virtual call per advance(), none per step.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,11 +15,14 @@
 
 namespace twolayer::tool {
 
-/// What advance() did: the steps accepted, the sum of their losses (before each update, in
-/// double; online SGD only), and ok or the status of the refused step that stopped it.
+/// What advance() did: the steps done, the sum of their losses (before each update, in double;
+/// online SGD only), and ok or the status of the refused step that stopped it. With
+/// train_settings::skip_refused a refused step does not stop the chain: it counts in `done` and
+/// in `refused` (its sample is used up, the weights keep their bits), and status stays ok.
 struct advance_result {
     std::uint64_t done = 0;
     double loss_sum = 0;
+    std::uint64_t refused = 0;
     step_status status = step_status::ok;
 };
 
@@ -49,5 +53,11 @@ struct chain_inputs {
 
 /// The chain of the settings' format, activation, mode, rounding and master choice.
 std::unique_ptr<chain> make_chain(const chain_inputs& in);
+
+/// Runs `steps` more steps of c, at most `chunk` per advance() call, and calls after_call with
+/// the steps done so far after each call (a progress bar); stops early where a refused step ended
+/// the chain. The sums of every call.
+advance_result advance_in_chunks(chain& c, std::uint64_t steps, std::uint64_t chunk,
+                                 const std::function<void(std::uint64_t)>& after_call);
 
 }  // namespace twolayer::tool

@@ -46,11 +46,12 @@ public:
             if constexpr (Master) s = sgd_.step(net, this->master_.ref(), x, y_);
             else if constexpr (is_native_v<F>) s = sgd_.step(net, x, y_, x_next);
             else s = sgd_.step(net, x, y_);
-            if (!s) {
+            if (!s && !this->settings_.skip_refused) {
                 r.status = stopped_ = s.status;
                 return r;
             }
-            r.loss_sum += double(s.loss);
+            if (s) r.loss_sum += double(s.loss);
+            else ++r.refused;
             std::swap(x_, x_next_);
             y_ = y_next;
         }

@@ -40,6 +40,9 @@ struct train_settings {
     long batch = 0;         ///< --batch B: with --samples, 0 = full batch, else mini-batches of B
     long reports = 50;      ///< --reports: log-spaced report times up to t-max (plus t = 0)
     long test_samples = 10000;  ///< --test-samples: Monte-Carlo test set size (when eps_g has no closed form)
+    /// A refused step is counted and skipped (its sample or batch used up, the weights kept)
+    /// instead of ending the chain: `sweep` measures the refused fraction; `train` stops.
+    bool skip_refused = false;
     train_files files;
     given_sizes given;
     std::shared_ptr<const file_inputs> read;  ///< what the files held (read_file_inputs); null: none

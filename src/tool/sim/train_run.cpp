@@ -49,20 +49,16 @@ public:
         std::uint64_t done = 0;
         for (const std::uint64_t next : report_steps(total, s_.reports)) {
             if (next == 0) continue;
-            double loss_sum = 0;
-            std::uint64_t since = 0;
-            while (done < next) {
-                const advance_result r = chain_->advance(online ? std::min(next - done, online_chunk) : 1);
-                done += r.done;
-                since += r.done;
-                loss_sum += r.loss_sum;
-                progress.set(double(done) / double(total));
-                if (r.status != step_status::ok) {
-                    report(done, online ? (since ? loss_sum / double(since) : nan) : chain_->dataset_loss(), true);
-                    return finish(done, r.status);
-                }
+            const std::uint64_t from = done;
+            const advance_result r = advance_in_chunks(*chain_, next - done, online ? online_chunk : 1,
+                                                       [&](std::uint64_t d) { progress.set(double(from + d) / double(total)); });
+            done += r.done;
+            const double mean_loss = r.done ? r.loss_sum / double(r.done) : nan;
+            if (r.status != step_status::ok) {
+                report(done, online ? mean_loss : chain_->dataset_loss(), true);
+                return finish(done, r.status);
             }
-            report(done, online ? loss_sum / double(since) : chain_->dataset_loss(), false);
+            report(done, online ? mean_loss : chain_->dataset_loss(), false);
             if (progress.stopping()) return std::move(out_);  // another job threw: this result is dropped
         }
         return finish(done, step_status::ok);
