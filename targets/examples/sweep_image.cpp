@@ -111,7 +111,7 @@ __attribute__((noipa)) void one_inference() { g_sink = g_student.forward(g_x); }
 }  // namespace
 
 int main() {
-    gaussian_block<float> init(2024, 0);
+    gaussian_block<C> init(2024, 0);  // draws the compute type: software double for S/double on FPU-less-for-double cores
     init_network(g_student, init, second_layer_init::inv_sqrt_p);
     load_master(g_master);
     train_config<C> c;
