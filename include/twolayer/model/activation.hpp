@@ -55,16 +55,6 @@ namespace detail {
 // (measured; tests/test_activations.cpp holds every x to 1e-4 and 1e-12); beyond them the
 // exp-based forms below take over, a few ulp. The switch keeps the common unsaturated case at a
 // multiply and a subtraction, with the very bits of before.
-// |x| for a comparison only: std::fabs (one VABS on an FPU) for float and double, where
-// math::abs's `x < 0 ? -x : x` costs a compare, a flags move and a conditional negate; the two
-// differ only in the sign of -0 and of NaN, which no comparison sees.
-template <class T> TWOLAYER_INLINE T abs_for_compare(T x) {
-    if constexpr (std::is_floating_point<T>::value) {
-        return std::fabs(x);
-    } else {
-        return math::abs(x);
-    }
-}
 template <class T> constexpr T tanh_d1_switch() { return std::numeric_limits<T>::digits <= 24 ? T(3) : T(4); }
 template <class T> constexpr T sigmoid_d1_switch() { return std::numeric_limits<T>::digits <= 24 ? T(6) : T(8); }
 
@@ -95,7 +85,7 @@ struct tanh {
     // g' from the forward cache, lambda = x and g = tanh(x): 1 - g^2 (no tanh again) where that
     // is accurate, the exp form in saturation; the same bits as d1(x).
     template <class T> static T d1_from_cache(T x, T g) {
-        if (detail::abs_for_compare(x) <= detail::tanh_d1_switch<T>()) return T(1) - g * g;
+        if (math::abs(x) <= detail::tanh_d1_switch<T>()) return T(1) - g * g;
         return detail::tanh_d1_saturated(x);
     }
     template <class T> static T d2(T x) { T t = math::tanh(x); return T(-2) * t * d1_from_cache(x, t); }
