@@ -21,6 +21,12 @@ template <class T> inline T tanh(T x) { return std::tanh(x); }
 TWOLAYER_INLINE float tanh(float x) { return tanh_rational(x); }  // preferred for float arguments
 template <class T> inline T log1p(T x) { return std::log1p(x); }
 template <class T> inline T abs(T x) { return x < T(0) ? -x : x; }
+// float and double: std::fabs, one VABS on an FPU, where the comparison above costs a compare, a
+// flags move and a conditional negate (the guard takes several per updated value: on the
+// Cortex-M4 ~9 instructions per unit of the SGD step, docs/BENCHMARKS.md). It also gives +0 for
+// -0, as |x| should.
+TWOLAYER_INLINE float abs(float x) { return std::fabs(x); }
+TWOLAYER_INLINE double abs(double x) { return std::fabs(x); }
 
 // The logistic function 1 / (1 + exp(-x)), evaluated on the side where exp cannot overflow.
 template <class T>

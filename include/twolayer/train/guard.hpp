@@ -118,6 +118,16 @@ inline C covering_magnitude(C cand, C a, C b) {
     return math::abs(cand) + C(3) * std::numeric_limits<C>::epsilon() * (a + b);
 }
 
+// |x| <= bound and x finite, for float and double and a finite bound >= 0, in one integer
+// compare of the bit patterns: a magnitude's bits order as its value, and every infinity and NaN
+// lies above every finite bound (by bits, so it holds under -ffinite-math-only too).
+template <class C>
+inline bool magnitude_within(C x, C bound) {
+    using word = ::twolayer::detail::ieee_word<C>;
+    constexpr std::uint64_t sign = (word::exp_mask << 1) & ~word::exp_mask;
+    return (word::get(x) & ~sign) <= word::get(bound);
+}
+
 // The limits of one step (see above). F: the network's format; nearest: the stored values are
 // rounded to nearest (round_nearest, and every master copy's store); otherwise the rounding
 // policy may pick either neighbour (stochastic rounding), and both must be within the ceiling.
@@ -259,6 +269,16 @@ inline step_status check_stored(const limits<F>& lim, storage_t<F> p, compute_t<
     } else {
         const C w = value_of<F>(p);
         const C cand = updated(w, step, decay);
+        if constexpr (is_native_v<F> && (std::is_same<C, float>::value || std::is_same<C, double>::value)) {
+            // One test on the accepting path (M is not finite when cand is not; the stored bound is
+            // M): ~7 instructions less per value on the Cortex-M4. Which refusal, only on refusal.
+            const C M = covering_magnitude(cand, math::abs(decay == C(1) ? w : C(decay * w)), math::abs(step));
+            if (!magnitude_within(M, lim.ceiling)) {
+                return math::isfinite(cand) ? lim.reason(true) : step_status::nonfinite_update;
+            }
+            acc.add(M);
+            return step_status::ok;
+        }
         if (!math::isfinite(cand)) return step_status::nonfinite_update;
         const C M = covering_magnitude(cand, math::abs(decay == C(1) ? w : C(decay * w)), math::abs(step));
         const C stored = lim.stored_bound(M);
