@@ -1,5 +1,6 @@
 """tools/plot/sweep_plot.py on tests/tool/data/sweep_small.csv: every figure written as a PNG for
-each (teacher, N) and cost column (ram_bytes, flash_bytes_cortex-m4, insns_per_step_cortex-m4);
+each (teacher, N) and cost column (ram_bytes, flash_bytes_cortex-m4, insns_per_step_cortex-m4:
+a Pareto plot each, and a heatmap each of the two device costs);
 the Pareto fronts equal the ones worked out by hand from the fixture; bad input (no such file, a
 CSV without the sweep's columns, a missing --out-dir) exits 2 with one line.
 Usage: test_sweep_plot.py PATH_TO_sweep_plot.py"""
@@ -30,7 +31,8 @@ with temp_dir() as d:
     check(code == 0, f"exit {code}: {err}")
     costs = ["ram_bytes", "flash_bytes_cortex-m4", "insns_per_step_cortex-m4"]
     for tag in ("erf_N64", "relu_N64"):
-        names = [f"heatmap_error_{tag}.png", f"heatmap_ram_{tag}.png"] + [f"pareto_{c}_{tag}.png" for c in costs]
+        names = [f"heatmap_error_{tag}.png", f"heatmap_ram_{tag}.png"] + [f"pareto_{c}_{tag}.png" for c in costs] + \
+                [f"heatmap_{c}_{tag}.png" for c in costs[1:]]
         for n in names:
             path = os.path.join(d, n)
             check(os.path.exists(path), f"{n}: not written")

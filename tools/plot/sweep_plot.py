@@ -2,6 +2,8 @@
 """Figures of a `twolayer sweep` CSV (its median rows), per teacher and N:
   heatmap_error_<teacher>_N<N>.png   log10 of the median final eps_g, format x width
   heatmap_ram_<teacher>_N<N>.png     the RAM bytes of training, format x width
+  heatmap_<cost>_<teacher>_N<N>.png  every device cost column (below), format x width, coloured by
+                                     log10, labelled in thousands
   pareto_<cost>_<teacher>_N<N>.png   eps_g against a cost, every configuration, its Pareto front
                                      drawn and written as pareto_<cost>_<teacher>_N<N>.csv
 The costs: ram_bytes, and every flash_bytes_<device> and insns_per_step_<device> column the CSV
@@ -62,23 +64,34 @@ def pareto_front(points):
     return front
 
 
-def heatmap(plt, rows, value, title, path, log):
+def thousands(v):
+    """A cell label for a device cost: 14528 -> '14.5K', 2225594 -> '2226K'."""
+    return f"{v / 1000:.1f}K" if v < 1e5 else f"{v / 1000:.0f}K"
+
+
+def heatmap(plt, rows, value, title, path, log, label=None):
+    """A format x width grid of value(row); log: coloured by log10; label: the cell text of a value."""
     formats = list(dict.fromkeys(r["format"] for r in rows))
     widths = sorted({r["P"] for r in rows})
     grid = [[math.nan] * len(widths) for _ in formats]
+    text = [[""] * len(widths) for _ in formats]
     for r in rows:
         v = value(r)
-        grid[formats.index(r["format"])][widths.index(r["P"])] = math.log10(v) if log and v > 0 else v
+        if v is None or math.isnan(v):
+            continue
+        i, j = formats.index(r["format"]), widths.index(r["P"])
+        grid[i][j] = math.log10(v) if log and v > 0 else v
+        text[i][j] = label(v) if label else (f"{grid[i][j]:.1f}" if log else f"{v:.0f}")
     fig, ax = plt.subplots(figsize=(1.0 + 0.8 * len(widths), 1.0 + 0.4 * len(formats)))
     im = ax.imshow(grid, aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(widths)), [str(w) for w in widths])
     ax.set_yticks(range(len(formats)), formats)
     ax.set_xlabel("student width P")
     ax.set_title(title, fontsize=9)
-    for i, row in enumerate(grid):
-        for j, v in enumerate(row):
-            if not math.isnan(v):
-                ax.text(j, i, f"{v:.1f}" if log else f"{v:.0f}", ha="center", va="center", fontsize=6, color="w")
+    for i, row in enumerate(text):
+        for j, t in enumerate(row):
+            if t:
+                ax.text(j, i, t, ha="center", va="center", fontsize=6, color="w")
     fig.colorbar(im, ax=ax)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -134,11 +147,15 @@ def main():
                 os.path.join(args.out_dir, f"heatmap_error_{tag}.png"), True)
         heatmap(plt, g, lambda r: number(r["ram_bytes"]), f"RAM bytes of training ({teacher} teacher, N = {N})",
                 os.path.join(args.out_dir, f"heatmap_ram_{tag}.png"), False)
+        for cost in (c for c in costs if c != "ram_bytes"):
+            cells = lambda r, c=cost: number(r[c]) if r.get(c) not in (None, "") else math.nan
+            heatmap(plt, g, cells, f"{cost} ({teacher} teacher, N = {N}; log colour)",
+                    os.path.join(args.out_dir, f"heatmap_{cost}_{tag}.png"), True, thousands)
         for cost in costs:
             pareto_plot(plt, g, cost, f"eps_g against {cost} ({teacher} teacher, N = {N})",
                         os.path.join(args.out_dir, f"pareto_{cost}_{tag}.png"),
                         os.path.join(args.out_dir, f"pareto_{cost}_{tag}.csv"))
-        print(f"sweep_plot: {teacher} N={N}: {len(g)} configurations, {2 + len(costs)} figures in {args.out_dir}")
+        print(f"sweep_plot: {teacher} N={N}: {len(g)} configurations, {1 + 2 * len(costs)} figures in {args.out_dir}")
 
 
 if __name__ == "__main__":
